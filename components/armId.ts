@@ -1,0 +1,29 @@
+/** Parsing and building Azure Resource Manager ids. */
+
+/** The parts of a registry's ARM id. */
+export interface RegistryIdParts {
+  subscriptionId: string;
+  resourceGroupName: string;
+  registryName: string;
+}
+
+const registryIdPattern =
+  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
+
+/** Parses `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}`. */
+export function parseRegistryId(id: string): RegistryIdParts | undefined {
+  const match = registryIdPattern.exec(id);
+  return match ? { subscriptionId: match[1], resourceGroupName: match[2], registryName: match[3] } : undefined;
+}
+
+/** The ARM id of a registry. */
+export function registryId(parts: RegistryIdParts): string {
+  return `/subscriptions/${parts.subscriptionId}/resourceGroups/${parts.resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/${parts.registryName}`;
+}
+
+/** The reason `id` is not a registry ARM id, or undefined when it is one. */
+export function registryIdProblem(id: string): string | undefined {
+  return parseRegistryId(id)
+    ? undefined
+    : `"${id}" is not a container registry ARM id; expected /subscriptions/<subscription-guid>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name> (the registry's \`id\` output).`;
+}

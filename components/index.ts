@@ -1,0 +1,1 @@
+// The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.

@@ -1,0 +1,58 @@
+/**
+ * The multi-language schema, generated in-process the way `pulumi package add` generates it, must
+ * contain every exported component with every input and output documented, and must equal the
+ * committed `schema.json` (regenerate with `npm run schema` after a deliberate API change).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import "./mocks";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import * as components from "../components";
+
+const root = path.join(__dirname, "..");
+const exported = getPulumiComponents(components);
+
+let schema: any;
+beforeAll(async () => {
+  const provider = new ComponentProvider({ dirname: root, name: "edge-registry", components: exported });
+  schema = JSON.parse(await provider.getSchema());
+}, 120_000);
+
+it("exports at least one component", () => {
+  expect(exported.length).toBeGreaterThan(0);
+});
+
+it("has every exported component under edge-registry:index:<Class>", () => {
+  const tokens = Object.keys(schema.resources).sort();
+  expect(tokens).toEqual(exported.map((c) => `edge-registry:index:${c.name}`).sort());
+  for (const token of tokens) {
+    expect(schema.resources[token].isComponent).toBe(true);
+  }
+});
+
+it("documents every input and output of every component and type", () => {
+  const undocumented: string[] = [];
+  for (const [token, resource] of Object.entries<any>(schema.resources)) {
+    for (const [name, property] of Object.entries<any>(resource.inputProperties ?? {})) {
+      if (!property.description) undocumented.push(`${token} input ${name}`);
+    }
+    for (const [name, property] of Object.entries<any>(resource.properties ?? {})) {
+      if (!property.description) undocumented.push(`${token} output ${name}`);
+    }
+  }
+  for (const [token, type] of Object.entries<any>(schema.types ?? {})) {
+    for (const [name, property] of Object.entries<any>(type.properties ?? {})) {
+      if (!property.description) undocumented.push(`${token} property ${name}`);
+    }
+  }
+  expect(undocumented).toEqual([]);
+});
+
+it("matches the committed schema.json", () => {
+  const file = path.join(root, "schema.json");
+  const generated = JSON.stringify(schema, null, 2) + "\n";
+  if (process.env.UPDATE_SCHEMA === "1") {
+    fs.writeFileSync(file, generated);
+  }
+  expect(fs.readFileSync(file, "utf8")).toEqual(generated);
+});
