@@ -1,0 +1,299 @@
+/**
+ * Offline plan: what `pulumi preview` would create, without cloud credentials or the Pulumi CLI.
+ *
+ *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]
+ *
+ * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
+ * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
+ * provider would compute is unknown, so it prints as `(known after deploy)`; secrets print as `[secret]`.
+ * Encrypted config values cannot be decrypted offline: the program receives a placeholder secret instead.
+ * Validation errors print as `error: <message>` and the exit code is 1.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { PlannedResource, redactObject, treeOrder } from "./planModel";
+import { renderText } from "./planText";
+import { diffPlans, renderDiff } from "./planDiff";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require("js-yaml") as { load(text: string): unknown };
+
+/** What a program receives for a `secure:` config value (never a real secret: offline there is no key). */
+export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
+
+/** Command-line options. */
+export interface PlanOptions {
+  programDir: string;
+  stack?: string;
+  json: boolean;
+  diff?: string;
+}
+
+/** Parses `argv` (without node and script); throws a usage message on bad arguments. */
+export function parseArgs(argv: readonly string[]): PlanOptions {
+  const usage = "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]";
+  const options: Partial<PlanOptions> = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+        throw new Error(`${arg} needs a value; ${usage}`);
+      }
+      return argv[++i];
+    };
+    if (arg === "--stack" || arg === "-s") {
+      options.stack = value();
+    } else if (arg === "--json") {
+      options.json = true;
+    } else if (arg === "--diff") {
+      options.diff = value();
+    } else if (arg.startsWith("-") || options.programDir !== undefined) {
+      throw new Error(`unexpected argument ${arg}; ${usage}`);
+    } else {
+      options.programDir = arg;
+    }
+  }
+  if (options.programDir === undefined) {
+    throw new Error(usage);
+  }
+  if (options.json && options.diff !== undefined) {
+    throw new Error(`--json and --diff cannot be combined; ${usage}`);
+  }
+  return options as PlanOptions;
+}
+
+/** A program's project file and stack config, as `pulumi preview` would load them. */
+export interface ProgramSettings {
+  project: string;
+  stack: string;
+  entry: string;
+  config: { [key: string]: string };
+  secretKeys: string[];
+}
+
+function readYaml(file: string): { [key: string]: unknown } {
+  const parsed = yaml.load(fs.readFileSync(file, "utf8"));
+  return parsed !== null && typeof parsed === "object" ? (parsed as { [key: string]: unknown }) : {};
+}
+
+/** Replaces every `{secure: ...}` in a config value by the placeholder; reports whether there was one. */
+function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } {
+  if (value !== null && typeof value === "object") {
+    if (!Array.isArray(value) && "secure" in value) {
+      return { value: SECRET_PLACEHOLDER, secret: true };
+    }
+    let secret = false;
+    const entries = Object.entries(value).map(([key, element]) => {
+      const inner = withoutCiphertext(element);
+      secret ||= inner.secret;
+      return [key, inner.value] as const;
+    });
+    const rebuilt = Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+    return { value: rebuilt, secret };
+  }
+  return { value, secret: false };
+}
+
+/** Loads `Pulumi.yaml` (name, main, project config defaults) and `Pulumi.<stack>.yaml` from `programDir`. */
+export function loadProgram(programDir: string, requestedStack?: string): ProgramSettings {
+  const projectFile = path.join(programDir, "Pulumi.yaml");
+  if (!fs.existsSync(projectFile)) {
+    throw new Error(`no Pulumi.yaml in ${programDir}: pass the directory of a Pulumi program`);
+  }
+  const projectYaml = readYaml(projectFile);
+  const project = String(projectYaml.name ?? path.basename(programDir));
+  const stack = requestedStack ?? "dev";
+  const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+  if (requestedStack !== undefined && !fs.existsSync(stackFile)) {
+    throw new Error(`no stack config ${stackFile} for --stack ${stack}`);
+  }
+  const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+  const config: { [key: string]: string } = {};
+  const secretKeys = new Set<string>();
+  const set = (key: string, raw: unknown) => {
+    const { value, secret } = withoutCiphertext(raw);
+    config[qualify(key)] = typeof value === "string" ? value : JSON.stringify(value);
+    if (secret) {
+      secretKeys.add(qualify(key));
+    } else {
+      secretKeys.delete(qualify(key));
+    }
+  };
+  const declared = (projectYaml.config ?? {}) as { [key: string]: unknown };
+  for (const [key, spec] of Object.entries(declared)) {
+    const isSpec = spec !== null && typeof spec === "object" && !Array.isArray(spec) && !("secure" in spec);
+    const specValue = isSpec
+      ? ((spec as { value?: unknown; default?: unknown }).value ?? (spec as { default?: unknown }).default)
+      : spec;
+    if (specValue !== undefined) {
+      set(key, specValue);
+    }
+  }
+  if (fs.existsSync(stackFile)) {
+    for (const [key, value] of Object.entries((readYaml(stackFile).config ?? {}) as { [key: string]: unknown })) {
+      set(key, value);
+    }
+  }
+  const main = typeof projectYaml.main === "string" ? projectYaml.main : ".";
+  return { project, stack, entry: path.resolve(programDir, main), config, secretKeys: [...secretKeys].sort() };
+}
+
+// The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
+interface Struct {
+  toJavaScript(): { [key: string]: unknown };
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): Struct | undefined;
+}
+interface ReadRequest extends RegisterRequest {
+  getProperties(): Struct | undefined;
+}
+type Callback = (error: unknown, response?: unknown) => void;
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+  readResource(req: ReadRequest, callback: Callback): Promise<void>;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): Struct | undefined }, callback: Callback): void;
+  invoke(req: { getTok(): string }, callback: Callback): Promise<void>;
+}
+interface Settings {
+  getMonitor(): MockMonitor;
+  waitForRPCs(): Promise<void>;
+}
+
+/** Evaluates the program under preview mocks and returns its resources, redacted. Throws the program's error. */
+export async function evaluate(settings: ProgramSettings): Promise<PlannedResource[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as Settings;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const resproto = require("@pulumi/pulumi/proto/resource_pb") as {
+    ResourceInvokeResponse: new () => { setUnknown(unknown: boolean): void };
+  };
+  const secrets = [SECRET_PLACEHOLDER];
+  const resources = new Map<string, PlannedResource>();
+  const duplicates: string[] = [];
+  const record = (req: RegisterRequest, object: Struct | undefined, read: boolean) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    if (resources.has(urn)) {
+      duplicates.push(urn);
+    }
+    resources.set(urn, {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      custom: read || req.getCustom(),
+      ...(read ? { read: true } : {}),
+      inputs: redactObject(object?.toJavaScript(), secrets),
+    });
+  };
+
+  // Preview: providers echo the inputs (secrets stay wrapped as secrets) and compute nothing else, so every
+  // other output stays unknown, as does the id.
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: undefined, state: args.inputs }),
+    call: () => ({}),
+  };
+  await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
+  pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+  const monitor = runtimeSettings.getMonitor();
+  const { registerResource, readResource, registerResourceOutputs, invoke } = monitor;
+  monitor.registerResource = (req, callback) => {
+    record(req, req.getObject(), false);
+    return registerResource.call(monitor, req, callback);
+  };
+  monitor.readResource = (req, callback) => {
+    record(req, req.getProperties(), true);
+    return readResource.call(monitor, req, callback);
+  };
+  monitor.registerResourceOutputs = (req, callback) => {
+    const resource = resources.get(req.getUrn());
+    if (resource?.type === pulumi.runtime.rootPulumiStackTypeName) {
+      resource.outputs = redactObject(req.getOutputs()?.toJavaScript(), secrets);
+    }
+    registerResourceOutputs.call(monitor, req, callback);
+  };
+  monitor.invoke = async (req, callback) => {
+    if (req.getTok() === "pulumi:pulumi:getResource") {
+      return invoke.call(monitor, req, callback);
+    }
+    // Data sources (e.g. the client config) answer only with real credentials: unknown in an offline preview.
+    const response = new resproto.ResourceInvokeResponse();
+    response.setUnknown(true);
+    callback(null, response);
+  };
+
+  process.chdir(path.dirname(settings.entry));
+  await pulumi.runtime.runInPulumiStack(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(settings.entry) as unknown;
+    const main = typeof program === "function" ? program : (program as { default?: unknown })?.default;
+    return typeof main === "function" ? await (main as () => unknown)() : program;
+  });
+  await runtimeSettings.waitForRPCs();
+  if (duplicates.length > 0) {
+    throw new Error(`Duplicate resource URN '${duplicates[0]}'; try giving it a unique name`);
+  }
+  return treeOrder([...resources.values()]);
+}
+
+/** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let firstError: unknown;
+  const onError = (error: unknown) => {
+    firstError ??= error;
+  };
+  process.on("uncaughtException", onError);
+  process.on("unhandledRejection", onError);
+  // The program's and the SDK's console output (`info: ...`) must not mix with the plan on stdout.
+  const consoleLog = console.log;
+  console.log = console.error;
+  let output: string | undefined;
+  try {
+    const options = parseArgs(argv);
+    const base = process.env.INIT_CWD ?? process.cwd();
+    const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
+    const previous =
+      options.diff === undefined
+        ? undefined
+        : (JSON.parse(fs.readFileSync(path.resolve(base, options.diff), "utf8")) as PlannedResource[]);
+    const resources = await evaluate(settings);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
+    if (firstError === undefined && log.hasErrors()) {
+      firstError = new Error("the program logged errors (see above)");
+    }
+    if (firstError === undefined) {
+      if (previous !== undefined) {
+        const heading = `Offline plan: ${settings.project} (${settings.stack})`;
+        output = renderDiff(heading, diffPlans(previous, resources));
+      } else if (options.json) {
+        output = JSON.stringify(resources, null, 2) + "\n";
+      } else {
+        output = renderText(settings.project, settings.stack, resources);
+      }
+    }
+  } catch (error) {
+    onError(error);
+  } finally {
+    console.log = consoleLog;
+  }
+  if (firstError !== undefined) {
+    const message = firstError instanceof Error ? firstError.message : String(firstError);
+    process.stderr.write(`error: ${message}\n`);
+    return 1;
+  }
+  process.stdout.write(output ?? "");
+  return 0;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
