@@ -80,6 +80,12 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
   await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
   const monitor = runtimeSettings.getMonitor();
+  // URNs as the engine makes them (the mock monitor drops the parent chain and adds the stack's type).
+  monitor.newUrn = (parent, type, name) => {
+    const parentType = parent ? parent.split("::")[2] : pulumi.runtime.rootPulumiStackTypeName;
+    const qualified = parentType === pulumi.runtime.rootPulumiStackTypeName ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${settings.stack}::${settings.project}::${qualified}::${name}`;
+  };
   const { registerResource, readResource, registerResourceOutputs, invoke } = monitor;
   monitor.registerResource = (req, callback) => {
     record(req, req.getObject(), false);
