@@ -1,2 +1,3 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
 export * from "./nodeRegistryTrust";
+export * from "./tanzuRegistryTrust";
