@@ -42,7 +42,10 @@ export interface NodeRegistryTrustArgs {
    * not contain a private key. Written to `ca.crt` next to `hosts.toml`. Required.
    */
   readonly caCertificatePem: pulumi.Input<string>;
-  /** Namespace of the ConfigMap and DaemonSet; it must exist. Default `kube-system`. */
+  /**
+   * Namespace of the ConfigMap and DaemonSet; it must exist and, under Pod Security Admission, allow
+   * hostPath volumes and uid 0 (level `privileged`, as `kube-system` does). Default `kube-system`.
+   */
   readonly namespace?: pulumi.Input<string>;
   /**
    * containerd's hosts directory on the nodes: the CRI registry `config_path`. An absolute path. Default
