@@ -1,1 +1,2 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./connectedRegistry";
