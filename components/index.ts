@@ -1,2 +1,4 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
 export * from "./connectedRegistry";
+export * from "./containerRegistry";
+export * from "./imageImport";
