@@ -1,4 +1,5 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./connectedRegistry";
 export * from "./containerRegistry";
 export * from "./imageImport";
 export * from "./nodeRegistryTrust";
