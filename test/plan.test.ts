@@ -15,6 +15,7 @@ import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../bin/planProgram";
 
 const repo = path.resolve(__dirname, "..");
 const fixture = path.join(__dirname, "fixtures", "plan-program");
+const example = path.join(repo, "examples", "registry-sync");
 
 interface Run {
   code: number;
@@ -43,22 +44,26 @@ const secretMarkers = [
 ];
 
 let text: Run;
-let textAgain: Run;
 let json: Run;
 let bad: Run;
 let diff: Run;
+let exampleRun: Run;
+let exampleRunAgain: Run;
 let resources: PlannedResource[];
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
-  [text, textAgain, json, bad] = await Promise.all([
+  [text, json, bad, exampleRun] = await Promise.all([
     plan([fixture]),
-    plan(["plan-program"], path.dirname(fixture)),
     plan([fixture, "--json"]),
     plan([fixture, "--stack", "bad"]),
+    plan([example]),
   ]);
   fs.writeFileSync(path.join(dir, "dev.json"), json.stdout);
-  diff = await plan([fixture, "--stack", "changed", "--diff", path.join(dir, "dev.json")]);
+  [diff, exampleRunAgain] = await Promise.all([
+    plan([fixture, "--stack", "changed", "--diff", path.join(dir, "dev.json")]),
+    plan(["registry-sync"], path.dirname(example)),
+  ]);
   resources = JSON.parse(json.stdout) as PlannedResource[];
 }, 60000);
 
@@ -101,9 +106,24 @@ describe("npm run plan", () => {
     );
   });
 
-  it("is byte-identical across runs (and resolves the program directory from where it is run)", () => {
-    expect(textAgain.code).toBe(0);
-    expect(textAgain.stdout).toBe(text.stdout);
+  it("plans a real example (components, dynamic resources) without provider code, byte-identical across runs", () => {
+    expect(exampleRun.stderr).toBe("");
+    expect(exampleRun.code).toBe(0);
+    // The second run was started elsewhere with a relative program directory.
+    expect(exampleRunAgain.code).toBe(0);
+    expect(exampleRunAgain.stdout).toBe(exampleRun.stdout);
+    expect(exampleRun.stdout).toContain(
+      "    + edge-registry:index:ConnectedRegistry  edge\n" +
+        "        clientTokens:\n" +
+        '            - name: "myclienttoken"\n',
+    );
+    expect(exampleRun.stdout).toContain(
+      "        + pulumi-nodejs:dynamic/edge-registry:TokenPassword  edge-sync-password\n" +
+        '            passwordName: "password1"\n' +
+        "            tokenId: (known after deploy)\n",
+    );
+    expect(exampleRun.stdout).toContain("    connectionString: [secret]\n");
+    expect(exampleRun.stdout).not.toContain("__provider");
   });
 
   it("applies the stack config, including objects and numbers", () => {
