@@ -126,6 +126,30 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
   return treeOrder([...resources.values()]);
 }
 
+/**
+ * An error as preview shows it: only the message for validation, configuration and resource errors and for
+ * errors of the command itself (`entry` undefined); with the stack trace for any other error of the program.
+ */
+export function describeError(error: unknown, entry: string | undefined): string {
+  if (!(error instanceof Error)) {
+    return `error: ${String(error)}`;
+  }
+  const expected = entry === undefined || isPulumiError(error);
+  if (expected) {
+    return `error: ${error.message}`;
+  }
+  return `error: Running program '${entry}' failed with an unhandled exception:\n${error.stack ?? error.message}`;
+}
+
+function isPulumiError(error: unknown): boolean {
+  return (
+    pulumi.InputPropertyError.isInstance(error) ||
+    pulumi.InputPropertiesError.isInstance(error) ||
+    pulumi.RunError.isInstance(error) ||
+    pulumi.ResourceError.isInstance(error)
+  );
+}
+
 /** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   let firstError: unknown;
@@ -138,6 +162,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const consoleLog = console.log;
   console.log = console.error;
   let output: string | undefined;
+  let entry: string | undefined;
   try {
     const options = parseArgs(argv);
     const base = process.env.INIT_CWD ?? process.cwd();
@@ -146,6 +171,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options.diff === undefined
         ? undefined
         : (JSON.parse(fs.readFileSync(path.resolve(base, options.diff), "utf8")) as PlannedResource[]);
+    entry = settings.entry;
     const resources = await evaluate(settings);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
@@ -168,8 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log = consoleLog;
   }
   if (firstError !== undefined) {
-    const message = firstError instanceof Error ? firstError.message : String(firstError);
-    process.stderr.write(`error: ${message}\n`);
+    process.stderr.write(`${describeError(firstError, entry)}\n`);
     return 1;
   }
   process.stdout.write(output ?? "");

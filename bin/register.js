@@ -15,6 +15,7 @@ const Module = require("node:module");
 const swc = require("@swc/core");
 
 const repoRoot = path.resolve(__dirname, "..");
+process.setSourceMapsEnabled(true);
 const swcOptions = {
   jsc: { parser: { syntax: "typescript" }, target: "es2022" },
   module: { type: "commonjs" },
