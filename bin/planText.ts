@@ -44,13 +44,11 @@ function isNested(value: PlanValue): value is PlanValue[] | { [key: string]: Pla
   return value !== null && typeof value === "object" && Object.keys(value).length > 0;
 }
 
-/** Number of resources per type (the stack excluded), sorted by type. */
+/** Number of resources per type (the stack included, as preview counts it), sorted by type. */
 export function countsByType(resources: readonly PlannedResource[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const resource of resources) {
-    if (resource.type !== "pulumi:pulumi:Stack") {
-      counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
-    }
+    counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
   }
   return [...counts.entries()].sort(([a], [b]) => compare(a, b));
 }

@@ -95,13 +95,14 @@ describe("npm run plan", () => {
     expect(text.stdout).toContain(
       [
         "Resources:",
-        "    + 6 to create",
+        "    + 7 to create",
         "      azure-native:containerregistry:Registry  1",
         "      azure-native:resources:ResourceGroup     1",
         "      kubernetes:core/v1:ConfigMap             1",
         "      kubernetes:core/v1:Namespace             1",
         "      kubernetes:core/v1:Secret                1",
         "      plan-fixture:index:PullSecret            1",
+        "      pulumi:pulumi:Stack                      1",
       ].join("\n"),
     );
   });
