@@ -2,8 +2,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = require("js-yaml") as { load(text: string): unknown };
+/** js-yaml, as the Pulumi SDK (a runtime dependency) installs it, wherever npm placed it. */
+export const yaml = (() => {
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve("js-yaml", { paths: [sdk] })) as { load(text: string): unknown };
+})();
 
 /** What a program receives for a `secure:` config value (never a real secret: offline there is no key). */
 export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";

@@ -7,8 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = require("js-yaml") as { load(text: string): unknown };
+import { yaml } from "../bin/planProgram";
 
 interface Step {
   uses?: string;
