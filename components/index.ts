@@ -1,1 +1,4 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./registryPullSecret";
+export * from "./registryWorkload";
+export * from "./registryServicePrincipal";
