@@ -172,7 +172,6 @@ export class RegistryWorkload extends pulumi.ComponentResource {
       throw inputError("createService", "needs containerPort (the port the Service forwards to).");
     }
     const appName = validateWhenKnown("appName", args.appName ?? name, labelValueProblem);
-    const security = pulumi.output(args.security ?? {}).apply((s) => checkSecurity({ ...defaultSecurity, ...s }));
     const plainSecurity = knownValue(args.security);
     if (
       plainSecurity &&
@@ -181,6 +180,7 @@ export class RegistryWorkload extends pulumi.ComponentResource {
     ) {
       throw inputError("security.runAsUser", rootWithNonRoot);
     }
+    const security = pulumi.output(args.security ?? {}).apply((s) => checkSecurity({ ...defaultSecurity, ...s }));
     const resources = pulumi.output(args.resources ?? {}).apply((r) => ({ ...defaultResources, ...r }));
 
     this.image = pulumi
