@@ -1,4 +1,9 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./connectedRegistry";
+export * from "./containerRegistry";
+export * from "./imageImport";
+export * from "./nodeRegistryTrust";
 export * from "./registryPullSecret";
-export * from "./registryWorkload";
 export * from "./registryServicePrincipal";
+export * from "./registryWorkload";
+export * from "./tanzuRegistryTrust";
