@@ -33,7 +33,7 @@ export interface RegistryServicePrincipalArgs {
   readonly role?: pulumi.Input<AcrRole>;
   /**
    * Object id of an existing service principal (or managed identity) to grant the role to. Then only the
-   * role assignment is created: no application, no password (`clientId` and `password` stay empty).
+   * role assignment is created: no application, no password (`clientId` and `password` are `""`).
    * Conflicts with `displayName`, `passwordEndDate`, `passwordValidityHours` and `rotationTrigger`. Default: none.
    */
   readonly existingPrincipalId?: pulumi.Input<string>;
@@ -60,10 +60,10 @@ export interface RegistryServicePrincipalArgs {
  * re-imports never create a second assignment.
  */
 export class RegistryServicePrincipal extends pulumi.ComponentResource {
-  /** The application (client) id: the user name of `docker login` and of the pull secret. Empty for an existing principal. */
-  public readonly clientId: pulumi.Output<string | undefined>;
-  /** The password (secret). Empty for an existing principal. */
-  public readonly password: pulumi.Output<string | undefined>;
+  /** The application (client) id: the user name of `docker login` and of the pull secret. `""` for an existing principal. */
+  public readonly clientId: pulumi.Output<string>;
+  /** The password (secret): the password of `docker login` and of the pull secret. `""` for an existing principal. */
+  public readonly password: pulumi.Output<string>;
   /** The object id of the service principal that holds the role. */
   public readonly principalId: pulumi.Output<string>;
 
@@ -98,8 +98,8 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
         }
       }
       principalId = validateWhenKnown("existingPrincipalId", args.existingPrincipalId, guidProblem);
-      this.clientId = pulumi.output(undefined);
-      this.password = pulumi.output(undefined);
+      this.clientId = pulumi.output("");
+      this.password = pulumi.secret("");
     } else {
       const owners = [azuread.getClientConfigOutput({ parent: this }).objectId];
       const application = new azuread.Application(

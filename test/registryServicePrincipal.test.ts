@@ -143,8 +143,9 @@ describe("an existing principal", () => {
     expect(assignment.inputs.principalId).toBe(EXISTING_PRINCIPAL);
     expect(assignment.inputs.principalType).toBe("ServicePrincipal");
     expect(await unwrap(component.principalId)).toBe(EXISTING_PRINCIPAL);
-    expect(await unwrap(component.clientId)).toBeUndefined();
-    expect(await unwrap(component.password)).toBeUndefined();
+    expect(await unwrap(component.clientId)).toBe("");
+    expect(await unwrap(component.password)).toBe("");
+    expect(await isSecret(component.password)).toBe(true);
   });
 });
 
