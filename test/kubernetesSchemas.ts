@@ -10,6 +10,7 @@ const modelModules: Record<string, [string, string]> = {
   "kubernetes:core/v1:Service": ["kubernetes-models/v1/Service", "Service"],
   "kubernetes:core/v1:ServiceAccountPatch": ["kubernetes-models/v1/ServiceAccount", "ServiceAccount"],
   "kubernetes:core/v1:ConfigMap": ["kubernetes-models/v1/ConfigMap", "ConfigMap"],
+  "kubernetes:core/v1:Namespace": ["kubernetes-models/v1/Namespace", "Namespace"],
   "kubernetes:apps/v1:Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment"],
   "kubernetes:apps/v1:DaemonSet": ["kubernetes-models/apps/v1/DaemonSet", "DaemonSet"],
 };

@@ -1,5 +1,6 @@
 import { cloud, constructionError, resetCloud, settle, unwrap } from "./mocks";
 import { kubernetesObjects, validateKubernetesObject } from "./kubernetesSchemas";
+import { runPolicies } from "./policyHarness";
 import * as pulumi from "@pulumi/pulumi";
 import { ImagePullPolicy, RegistryWorkload, RegistryWorkloadArgs, SeccompProfileType } from "../components";
 
@@ -66,6 +67,11 @@ describe("the default Deployment", () => {
 
   it("passes every workload rule of the security baselines", () => {
     expect(baselineViolations(deployment.inputs)).toEqual([]);
+  });
+
+  it("passes every rule of the policy pack", async () => {
+    const resource = { type: DEPLOYMENT, name: "web", props: deployment.inputs };
+    expect(await runPolicies([resource])).toEqual([]);
   });
 
   it("validates against the upstream Kubernetes schema", () => {
@@ -139,6 +145,8 @@ it("with a tag, an optional Service and overrides, still validates against the s
   expect(container.securityContext.runAsUser).toBe(10001);
   expect(container.securityContext.readOnlyRootFilesystem).toBe(false);
   expect(baselineViolations(deployment.inputs)).toEqual(["app: readOnlyRootFilesystem"]);
+  const policyViolations = await runPolicies([{ type: DEPLOYMENT, name: "api", props: deployment.inputs }]);
+  expect(policyViolations.map((v) => v.policy).sort()).toEqual(["k8s-image-digest", "k8s-read-only-root-filesystem"]);
   expect(deployment.inputs.spec.replicas).toBe(3);
   expect(deployment.inputs.metadata.labels).toEqual({
     team: "edge",
