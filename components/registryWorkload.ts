@@ -140,14 +140,12 @@ export class RegistryWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: RegistryWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:RegistryWorkload", name, args, opts);
 
-    const namespace = validateWhenKnown("namespace", args.namespace, dns1123LabelProblem);
     const allowDefault = knownValue(args.allowDefaultNamespace) === true;
-    if (!allowDefault && knownValue(args.namespace) === "default") {
-      throw inputError(
-        "namespace",
-        'the "default" namespace is refused; use a dedicated namespace (or set allowDefaultNamespace).',
-      );
-    }
+    const namespace = validateWhenKnown("namespace", args.namespace, (ns) =>
+      ns === "default" && !allowDefault
+        ? 'the "default" namespace is refused; use a dedicated namespace (or set allowDefaultNamespace).'
+        : dns1123LabelProblem(ns),
+    );
     checkExclusive({ tag: args.tag, digest: args.digest }, "Pin the image by digest (preferred) or by tag, not both.");
     const registryServer = validateWhenKnown("registryServer", args.registryServer, registryHostProblem);
     const repository = validateWhenKnown("repository", args.repository, repositoryProblem);
