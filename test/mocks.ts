@@ -36,7 +36,7 @@ export interface RecordedResource {
   type: string;
   /** Logical (Pulumi) name. */
   name: string;
-  /** Inputs as the engine received them (outputs unwrapped, secrets unwrapped). */
+  /** Inputs as the engine received them: outputs resolved; secret values still wrapped (see `revealSecrets` in plainState.ts). */
   inputs: Record<string, any>;
   /** The state the mocks answered with. */
   state: Record<string, any>;
