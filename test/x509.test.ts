@@ -1,19 +1,16 @@
 /**
  * The preview-time certificate and address checks, on certificates made by openssl exactly as the
  * seeds make them (`openssl req -newkey rsa:... -x509 -addext "subjectAltName = IP:<ip>"`) and, for
- * dates openssl cannot produce (already expired), by @peculiar/x509.
+ * dates openssl cannot produce (already expired), by @peculiar/x509 (./certificates).
  */
-import "reflect-metadata";
 import { execFileSync } from "node:child_process";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as x509 from "@peculiar/x509";
+import { expiredSelfSigned } from "./certificates";
 import { cidrContains, cidrProblem, ipAddressProblem } from "../components/network";
 import { expiryWarning, servingCertificateProblem } from "../components/x509";
 
-x509.cryptoProvider.set(crypto.webcrypto as crypto.webcrypto.Crypto);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "x509-check-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const read = (file: string) => fs.readFileSync(path.join(dir, file), "utf8");
@@ -92,24 +89,7 @@ describe("servingCertificateProblem", () => {
   });
 
   it("refuses an expired certificate", async () => {
-    const keys = (await crypto.webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as crypto.webcrypto.CryptoKeyPair;
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      name: "CN=old",
-      keys,
-      notBefore: new Date("2020-01-01T00:00:00Z"),
-      notAfter: new Date("2021-01-01T00:00:00Z"),
-      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" } as crypto.webcrypto.EcdsaParams,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "10.0.0.1" }])],
-    });
-    const pkcs8 = Buffer.from(await crypto.webcrypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
-    const pems = {
-      certificatePem: cert.toString("pem"),
-      privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8}\n-----END PRIVATE KEY-----\n`,
-    };
-    expect(servingCertificateProblem(pems, "10.0.0.1")).toEqual({
+    expect(servingCertificateProblem(await expiredSelfSigned("10.0.0.1"), "10.0.0.1")).toEqual({
       field: "certificatePem",
       reason: expect.stringMatching(/^expired on Jan {1,2}1 00:00:00 2021 GMT/),
     });
