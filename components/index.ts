@@ -1,3 +1,8 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./connectedRegistry";
+export * from "./containerRegistry";
+export * from "./imageImport";
+export * from "./nodeRegistryTrust";
+export * from "./tanzuRegistryTrust";
 export * from "./registryCertificate";
 export * from "./connectedRegistryExtension";
