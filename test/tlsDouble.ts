@@ -11,10 +11,14 @@
  *   authority key identifier, the CA's subject as issuer and the CSR's subject, key and SANs.
  *
  * Generating an RSA 4096 key takes a second or more, so keys are cached per (algorithm, size, logical
- * name) for the life of the process: the same logical resource always gets the same key.
+ * name) for the life of the process (slow RSA sizes also across test processes, see `sharedRsaKey`):
+ * the same logical resource always gets the same key.
  */
 import "reflect-metadata";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as x509 from "@peculiar/x509";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -61,6 +65,30 @@ const curves: Record<string, { node: string; web: string }> = {
 };
 
 const keyCache = new Map<string, crypto.KeyPairKeyObjectResult>();
+/**
+ * RSA keys of 3072 bits and more take seconds to generate, so they are also kept (as test-only PKCS#8
+ * files) in a directory shared by the test processes of this machine; a file that does not parse is
+ * regenerated.
+ */
+const slowKeyDir = path.join(os.tmpdir(), "edge-registry-tls-double");
+
+function sharedRsaKey(cacheKey: string, bits: number): crypto.KeyPairKeyObjectResult {
+  const file = path.join(slowKeyDir, `${crypto.createHash("sha1").update(cacheKey).digest("hex")}.pem`);
+  try {
+    const privateKey = crypto.createPrivateKey(fs.readFileSync(file, "utf8"));
+    if (privateKey.asymmetricKeyDetails?.modulusLength === bits) {
+      return { privateKey, publicKey: crypto.createPublicKey(privateKey) };
+    }
+  } catch {
+    // not cached yet (or unreadable): generate below
+  }
+  const pair = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
+  fs.mkdirSync(slowKeyDir, { recursive: true });
+  const temporary = `${file}.${process.pid}`;
+  fs.writeFileSync(temporary, pair.privateKey.export({ type: "pkcs8", format: "pem" }));
+  fs.renameSync(temporary, file);
+  return pair;
+}
 
 /** Generates (once per algorithm, size and logical name) the key pair of a `tls.PrivateKey`. */
 function cachedKeyPair(name: string, algorithm: string, rsaBits: number, ecdsaCurve: string) {
@@ -68,7 +96,10 @@ function cachedKeyPair(name: string, algorithm: string, rsaBits: number, ecdsaCu
   let pair = keyCache.get(cacheKey);
   if (!pair) {
     if (algorithm === "RSA") {
-      pair = crypto.generateKeyPairSync("rsa", { modulusLength: rsaBits });
+      pair =
+        rsaBits >= 3072
+          ? sharedRsaKey(cacheKey, rsaBits)
+          : crypto.generateKeyPairSync("rsa", { modulusLength: rsaBits });
     } else if (algorithm === "ECDSA") {
       const curve = curves[ecdsaCurve];
       if (!curve) {
