@@ -6,6 +6,7 @@
 import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import { revealSecrets } from "./tlsDouble";
 import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { expiredSelfSigned, opensslSelfSigned, TestCertificate } from "./certificates";
 import { ClusterType, ConnectedRegistryExtension, ConnectedRegistryExtensionArgs, TlsMode } from "../components";
 
@@ -123,6 +124,19 @@ describe("Certificate (bring your own, seed 000)", () => {
       "cert-manager.install": "false",
     });
   });
+});
+
+it("warns (without failing) when the certificate expires within 30 days", async () => {
+  const warn = jest.spyOn(pulumi.log, "warn").mockResolvedValue();
+  try {
+    await deploy({ tlsMode: TlsMode.Certificate, certificate: opensslSelfSigned(`IP:${IP}`, 10) });
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^certificate: .* expires on .* \(in (9|10) days\)/),
+      expect.anything(),
+    );
+  } finally {
+    warn.mockRestore();
+  }
 });
 
 describe("KubernetesSecret (seed 000)", () => {
