@@ -7,3 +7,5 @@ export * from "./registryPullSecret";
 export * from "./registryServicePrincipal";
 export * from "./registryWorkload";
 export * from "./tanzuRegistryTrust";
+export * from "./registryCertificate";
+export * from "./connectedRegistryExtension";
