@@ -398,10 +398,12 @@ function checkedCertificate(
       }
       return { certificatePem, privateKeyPem, caCertificatePem: caCertificatePem ?? certificatePem };
     });
+  // The check reads the private key, which taints everything it returns as secret; the certificates are
+  // public (nodes and reviewers must see them), so only the key stays secret.
   return {
-    certificatePem: checked.certificatePem,
+    certificatePem: pulumi.unsecret(checked.certificatePem),
     privateKeyPem: pulumi.secret(checked.privateKeyPem),
-    caCertificatePem: checked.caCertificatePem,
+    caCertificatePem: pulumi.unsecret(checked.caCertificatePem),
   };
 }
 

@@ -9,8 +9,8 @@ import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
 import { inputError, knownValue } from "./validation";
 
-/** The image the quickstart syncs and runs when no other is given. */
-const helloWorldSource = "mcr.microsoft.com/mcr/hello-world:latest";
+/** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
+const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
 
 /**
  * Arguments of {@link EdgeRegistrySite}. Plain values only (no component references), so the site can be
@@ -32,9 +32,9 @@ export interface EdgeRegistrySiteArgs {
    */
   readonly existingRegistryName?: pulumi.Input<string>;
   /**
-   * Images imported into the cloud registry before the connected registry syncs, e.g.
-   * `mcr.microsoft.com/mcr/hello-world:latest` (target `hello-world:latest`). Default: the hello-world image
-   * when `repositories` is left at its default, none otherwise.
+   * Images imported into the cloud registry before the connected registry syncs, e.g. `nginx:1.25` (target
+   * `nginx:1.25`). Default: when `repositories` is left at its default too, `mcr.microsoft.com/mcr/hello-world:latest`
+   * imported as `hello-world:v1` (the workload then runs that pinned tag); none otherwise.
    */
   readonly imports?: pulumi.Input<string>[];
   /** Connected registry name (5-40 letters and digits, starting with a letter). Default: derived from the site's name. */
@@ -92,7 +92,10 @@ export interface EdgeRegistrySiteArgs {
   readonly deployWorkload?: pulumi.Input<boolean>;
   /** Repository the workload runs. Default: the first of `repositories`. */
   readonly workloadRepository?: pulumi.Input<string>;
-  /** Tag of the workload image. Default `latest` (with a warning; prefer `workloadDigest`). Conflicts with `workloadDigest`. */
+  /**
+   * Tag of the workload image. Default `v1` for the default hello-world import, else `latest` (with a warning;
+   * prefer `workloadDigest`). Conflicts with `workloadDigest`.
+   */
   readonly workloadTag?: pulumi.Input<string>;
   /** Digest of the workload image (`sha256:...`), preferred over a tag. Conflicts with `workloadTag`. */
   readonly workloadDigest?: pulumi.Input<string>;
@@ -142,7 +145,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
 
     const repositoriesDefaulted = args.repositories === undefined;
     const repositories = args.repositories ?? ["hello-world"];
-    const imports = args.imports ?? (repositoriesDefaulted ? [helloWorldSource] : []);
+    const helloWorldDefaults = repositoriesDefaulted && args.imports === undefined;
+    const imports = helloWorldDefaults
+      ? [{ source: helloWorld.source, targetTags: helloWorld.targetTags }]
+      : (args.imports ?? []).map((source) => ({ source }));
 
     let registryName: pulumi.Output<string>;
     let loginServer: pulumi.Output<string>;
@@ -151,10 +157,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       registryName = pulumi.output(args.existingRegistryName);
       loginServer = registryName.apply((n) => `${n.toLowerCase()}.azurecr.io`);
       importsDone = imports.map(
-        (source, index) =>
+        (image, index) =>
           new ImageImport(
             `${name}-import-${index}`,
-            { resourceGroupName: args.resourceGroupName, registryName, source, subscriptionId: args.subscriptionId },
+            { resourceGroupName: args.resourceGroupName, registryName, ...image, subscriptionId: args.subscriptionId },
             parent,
           ),
       );
@@ -165,7 +171,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           resourceGroupName: args.resourceGroupName,
           location: args.location,
           registryName: args.registryName,
-          imports: imports.map((source) => ({ source })),
+          imports,
         },
         parent,
       );
@@ -270,7 +276,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           namespace: workloadNamespace,
           registryServer: args.serviceClusterIP,
           repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
-          tag: args.workloadDigest === undefined ? (args.workloadTag ?? "latest") : undefined,
+          tag:
+            args.workloadDigest === undefined
+              ? (args.workloadTag ?? (helloWorldDefaults ? helloWorld.tag : "latest"))
+              : undefined,
           digest: args.workloadDigest,
           imagePullSecretNames: [pullSecret.secretName],
           replicas: args.workloadReplicas,

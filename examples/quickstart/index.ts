@@ -31,7 +31,8 @@ const registry = new ContainerRegistry("registry", {
   resourceGroupName,
   location: config.get("location") ?? "eastus",
   registryName: config.get("registryName") ?? "myacrregistry",
-  imports: [{ source: "mcr.microsoft.com/mcr/hello-world:latest" }],
+  // Tagged v1 in the registry so the workload runs a pinned tag, not `latest` (the seed's tag).
+  imports: [{ source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"] }],
 });
 
 // 1. The connected registry, ReadOnly, syncing hello-world; a client token for the cluster's pods.
@@ -80,7 +81,7 @@ const workload = new RegistryWorkload(
     namespace: namespace.metadata.name,
     registryServer: extension.registryEndpoint,
     repository: "hello-world",
-    tag: "latest",
+    tag: "v1",
     imagePullSecretNames: [pullSecret.secretName],
   },
   // Pods can only pull once the extension serves the registry.

@@ -1,0 +1,159 @@
+/**
+ * EdgeRegistrySite: the whole quickstart from plain arguments. Asserts the resource set per scenario, the
+ * wiring between the parts (connection string into the extension, client token into the pull secret, the
+ * cluster IP into the workload image) and the site's own validation.
+ */
+import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./mocks";
+import { revealSecrets } from "./plainState";
+import { EdgeRegistrySite, EdgeRegistrySiteArgs, TlsMode } from "../components";
+
+const EXTENSION = "azure-native:kubernetesconfiguration:Extension";
+const base: EdgeRegistrySiteArgs = {
+  resourceGroupName: "myresourcegroup",
+  registryName: "myacrregistry",
+  connectedRegistryName: "myconnectedregistry",
+  clusterName: "myarck8scluster",
+  serviceClusterIP: "192.100.100.1",
+  serviceCidr: "192.100.0.0/16",
+};
+
+async function build(args: Partial<EdgeRegistrySiteArgs> = {}, name = "site") {
+  resetCloud();
+  const site = new EdgeRegistrySite(name, { ...base, ...args });
+  await settle();
+  return site;
+}
+
+it("creates the quickstart: registry + import, connected registry + client token, extension, namespace, pull secret, workload", async () => {
+  const site = await build();
+  expect(cloud.duplicateUrns).toEqual([]);
+  const counts = cloud.countsByType();
+  expect(counts).toMatchObject({
+    "edge-registry:index:EdgeRegistrySite": 1,
+    "azure-native:containerregistry:Registry": 1,
+    "pulumi-nodejs:dynamic/edge-registry:ImageImport": 1,
+    "azure-native:containerregistry:ConnectedRegistry": 1,
+    "azure-native:containerregistry:ScopeMap": 2,
+    "azure-native:containerregistry:Token": 2,
+    "pulumi-nodejs:dynamic/edge-registry:TokenPassword": 2,
+    [EXTENSION]: 1,
+    "pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation": 1,
+    "kubernetes:core/v1:Namespace": 1,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:apps/v1:Deployment": 1,
+  });
+  expect(counts["edge-registry:index:NodeRegistryTrust"]).toBeUndefined();
+  expect(counts["tls:index/privateKey:PrivateKey"]).toBeUndefined();
+
+  const importInputs = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport")[0].inputs;
+  expect(importInputs).toMatchObject({ registryUri: "mcr.microsoft.com", sourceImage: "mcr/hello-world:latest" });
+  const connected = cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].inputs;
+  expect(connected.mode).toBe("ReadOnly");
+  expect(connected.connectedRegistryName).toBe("myconnectedregistry");
+
+  // The extension gets the exact connection string, as a protected (secret) setting.
+  const extension = revealSecrets(cloud.ofType(EXTENSION)[0].inputs) as any;
+  expect(extension.extensionName).toBe("myconnectedregistry");
+  expect(extension.configurationSettings).toEqual({ "service.clusterIP": "192.100.100.1" });
+  const connectionString = await unwrap(site.connectionString);
+  expect(extension.configurationProtectedSettings).toEqual({ connectionString });
+  expect(connectionString).toMatch(
+    /^ConnectedRegistryName=myconnectedregistry;SyncTokenName=myconnectedregistry;SyncTokenPassword=[^;]+;ParentGatewayEndpoint=myacrregistry\.eastus\.data\.azurecr\.io;ParentEndpointProtocol=https$/,
+  );
+  expect(await isSecret(site.connectionString)).toBe(true);
+
+  // The pull secret logs in to the cluster IP with the client token; the workload pulls from there with it.
+  const secret = revealSecrets(cloud.ofType("kubernetes:core/v1:Secret")[0].inputs) as any;
+  const auths = JSON.parse(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString()).auths;
+  expect(Object.keys(auths)).toEqual(["192.100.100.1"]);
+  expect(auths["192.100.100.1"].username).toBe("myconnectedregistryclient");
+  const clientPassword = cloud
+    .ofType("pulumi-nodejs:dynamic/edge-registry:TokenPassword")
+    .find((r) => String(r.inputs.tokenId).endsWith("/tokens/myconnectedregistryclient"))!.state.value;
+  expect(auths["192.100.100.1"].password).toBe(clientPassword);
+  const pod = cloud.ofType("kubernetes:apps/v1:Deployment")[0].inputs.spec.template.spec;
+  expect(pod.containers[0].image).toBe("192.100.100.1/hello-world:v1");
+  const secretName = cloud.ofType("kubernetes:core/v1:Secret")[0].state.metadata.name;
+  expect(pod.imagePullSecrets).toEqual([{ name: secretName }]);
+  expect(await unwrap(site.pullSecretName)).toBe(secretName);
+  expect(cloud.ofType("kubernetes:apps/v1:Deployment")[0].inputs.metadata.namespace).toBe("edge-apps");
+
+  expect(await unwrap(site.registryLoginServer)).toBe("myacrregistry.azurecr.io");
+  expect(await unwrap(site.registryEndpoint)).toBe("192.100.100.1");
+  expect(await unwrap(site.workloadImage)).toBe("192.100.100.1/hello-world:v1");
+  expect(await unwrap(site.extensionProvisioningState)).toBe("Succeeded");
+  expect(await unwrap(site.connectionState)).toBe("Offline");
+  expect(await unwrap(site.activationStatus)).toBe("Inactive");
+});
+
+it("uses an existing registry: imports into it, creates no registry", async () => {
+  const site = await build({ registryName: undefined, existingRegistryName: "sharedacr01", imports: ["nginx:1.25"] });
+  expect(cloud.ofType("azure-native:containerregistry:Registry")).toHaveLength(0);
+  const imported = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport");
+  expect(imported.map((r) => r.inputs.registryName)).toEqual(["sharedacr01"]);
+  expect(cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].inputs.registryName).toBe("sharedacr01");
+  expect(await unwrap(site.registryLoginServer)).toBe("sharedacr01.azurecr.io");
+});
+
+it("own certificate without trust distribution: generated certificate, node trust with its CA", async () => {
+  const site = await build({
+    tlsMode: TlsMode.Certificate,
+    trustDistribution: false,
+    workloadDigest: `sha256:${"a".repeat(64)}`,
+  });
+  const extension = revealSecrets(cloud.ofType(EXTENSION)[0].inputs) as any;
+  expect(extension.configurationSettings).toEqual({
+    "service.clusterIP": "192.100.100.1",
+    "cert-manager.enabled": "false",
+    "cert-manager.install": "false",
+    "trustDistribution.enabled": "false",
+  });
+  expect(Object.keys(extension.configurationProtectedSettings).sort()).toEqual([
+    "connectionString",
+    "tls.cacrt",
+    "tls.crt",
+    "tls.key",
+  ]);
+  const ca = await unwrap(site.caCertificatePem);
+  expect(ca).toContain("BEGIN CERTIFICATE");
+  expect(await isSecret(site.caCertificatePem)).toBe(false);
+  const trustConfig = cloud.ofType("kubernetes:core/v1:ConfigMap")[0].inputs;
+  expect(trustConfig.data["ca.crt"]).toBe(ca);
+  expect(trustConfig.data["hosts.toml"]).toContain('server = "https://192.100.100.1"');
+  expect(await unwrap(site.workloadImage)).toBe(`192.100.100.1/hello-world@sha256:${"a".repeat(64)}`);
+});
+
+it("two sites in one stack do not collide", async () => {
+  resetCloud();
+  new EdgeRegistrySite("site-a", { ...base, registryName: "acrsitea", connectedRegistryName: "edgesitea" });
+  new EdgeRegistrySite("site-b", { ...base, registryName: "acrsiteb", connectedRegistryName: "edgesiteb" });
+  await settle();
+  expect(cloud.duplicateUrns).toEqual([]);
+  expect(cloud.ofType(EXTENSION)).toHaveLength(2);
+});
+
+describe("bad input fails at construction, naming the argument", () => {
+  const cases: [string, Partial<EdgeRegistrySiteArgs>, string][] = [
+    ["registry name and existing registry", { existingRegistryName: "other01" }, "existingRegistryName"],
+    [
+      "location with an existing registry",
+      { registryName: undefined, existingRegistryName: "other01", location: "westeurope" },
+      "location",
+    ],
+    ["tag and digest", { workloadTag: "v1", workloadDigest: `sha256:${"b".repeat(64)}` }, "workloadDigest"],
+    ["node trust with cert-manager", { trustDistribution: false }, "nodeTrust"],
+    ["workload pin without a workload", { deployWorkload: false, workloadTag: "v1" }, "deployWorkload"],
+    ["bad cluster IP (the extension's own check)", { serviceClusterIP: "192.100.300.1" }, "serviceClusterIP"],
+    [
+      "bad connected registry name (the connected registry's own check)",
+      { connectedRegistryName: "my-cr" },
+      "connectedRegistryName",
+    ],
+  ];
+  it.each(cases)("%s", (_label, args, path) => {
+    resetCloud();
+    const error = constructionError(() => new EdgeRegistrySite("bad", { ...base, ...args }));
+    expect(error.propertyPath).toBe(path);
+    expect(error.message.startsWith(`${path}:`)).toBe(true);
+  });
+});

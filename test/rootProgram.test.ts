@@ -1,0 +1,87 @@
+/**
+ * The root program (Pulumi.yaml `main: program/`) with the committed example stack config, and its config
+ * errors: a missing or wrong key fails with a message naming the key.
+ */
+import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadProgram } from "../bin/planProgram";
+import { readSiteConfig } from "../program/siteConfig";
+
+const root = path.join(__dirname, "..");
+const project = pulumi.getProject();
+
+/** The example stack's config, moved into the test project's namespace (mocks run as project `edge-registry`). */
+function exampleConfig(): Record<string, string> {
+  const settings = loadProgram(root, "example");
+  expect(settings.project).toBe("edge-registry-site");
+  expect(settings.entry).toBe(path.join(root, "program"));
+  return Object.fromEntries(
+    Object.entries(settings.config).map(([key, value]) => [key.replace(/^edge-registry-site:/, `${project}:`), value]),
+  );
+}
+
+function withConfig(values: Record<string, string>): pulumi.Config {
+  pulumi.runtime.setAllConfig(values);
+  return new pulumi.Config();
+}
+
+it("deploys a whole site from Pulumi.example.yaml", async () => {
+  resetCloud();
+  pulumi.runtime.setAllConfig(exampleConfig());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require("../program/index.ts");
+  await settle();
+  expect(cloud.duplicateUrns).toEqual([]);
+  expect(cloud.ofType("edge-registry:index:EdgeRegistrySite")).toHaveLength(1);
+  expect(cloud.ofType("azure-native:containerregistry:Registry")[0].inputs).toMatchObject({
+    registryName: "myacrregistry",
+    location: "eastus",
+    resourceGroupName: "myresourcegroup",
+  });
+  expect(cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs).toMatchObject({
+    clusterName: "myarck8scluster",
+    configurationSettings: {
+      "service.clusterIP": "192.100.100.1",
+      "pvc.storageClassName": "standard",
+      "pvc.storageRequest": "250Gi",
+    },
+  });
+  expect(await unwrap(program.registryEndpoint)).toBe("192.100.100.1");
+  expect(await unwrap(program.workloadImage)).toBe("192.100.100.1/hello-world:v1");
+  expect(await pulumi.isSecret(program.connectionString)).toBe(true);
+});
+
+describe("config errors name the key", () => {
+  const valid = () => exampleConfig();
+  it("a missing required key", () => {
+    const values = valid();
+    delete values[`${project}:clusterName`];
+    expect(() => readSiteConfig(withConfig(values))).toThrow(`${project}:clusterName`);
+  });
+  it("an unknown enum value, with the allowed ones", () => {
+    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:tlsMode`]: "Https" }))).toThrow(
+      /'edge-registry:tlsMode' is "Https"; use one of CertManager, PreinstalledCertManager, Certificate, KubernetesSecret/,
+    );
+  });
+  it("a list given as a string", () => {
+    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:repositories`]: "hello-world" }))).toThrow(
+      /'edge-registry:repositories'/,
+    );
+  });
+  it("a typo in a key", () => {
+    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:clusterNmae`]: "x" }))).toThrow(
+      /Unknown configuration 'edge-registry:clusterNmae'/,
+    );
+  });
+  it("a certificate without its key", () => {
+    expect(() =>
+      readSiteConfig(withConfig({ ...valid(), [`${project}:certificatePem`]: "-----BEGIN CERTIFICATE-----" })),
+    ).toThrow(/'edge-registry:privateKeyPem' is missing/);
+  });
+  it("a boolean that is not one", () => {
+    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:trustDistribution`]: "nope" }))).toThrow(
+      /trustDistribution/,
+    );
+  });
+});
