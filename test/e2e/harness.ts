@@ -229,14 +229,31 @@ export class Harness {
    * Starts a long-running process and waits until `ready()` is true (polled every 100 ms). Throws with the
    * process's output if it exits first or is not ready within `timeoutMs` (it is stopped in that case).
    */
-  async start(
+  start(
     name: string,
     command: string,
     args: string[],
     ready: () => Promise<boolean>,
     timeoutMs = 15_000,
   ): Promise<Started> {
-    const child = spawn(command, args, { cwd: this.dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    return this.startWithEnv(name, command, args, {}, ready, timeoutMs);
+  }
+
+  /** `start` with extra environment variables. */
+  async startWithEnv(
+    name: string,
+    command: string,
+    args: string[],
+    env: { [key: string]: string },
+    ready: () => Promise<boolean>,
+    timeoutMs = 15_000,
+  ): Promise<Started> {
+    const child = spawn(command, args, {
+      cwd: this.dir,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     live.add(child);
     this.processes.push({ child, name });
     let output = "";
@@ -634,4 +651,58 @@ export async function opensslVerify(h: Harness, caPem: string, certificatePem: s
   const ca = h.write(`openssl/verify-${id}-ca.pem`, caPem);
   const cert = h.write(`openssl/verify-${id}-cert.pem`, certificatePem);
   return h.run("openssl", ["verify", "-CAfile", ca, cert]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running a DaemonSet's container on this machine, as if it were a node
+
+/** The bits of recorded Kubernetes objects (mock inputs) the node emulation reads. */
+export interface KubeObject {
+  metadata?: { name?: string };
+  data?: { [key: string]: string };
+  spec?: any;
+}
+
+/**
+ * Runs the first container of a recorded DaemonSet with this machine's tools, as a node would: its
+ * ConfigMap volumes become directories holding the recorded ConfigMap's data, its hostPath volumes are the
+ * real host paths (they must lie inside the harness dir, which the test owns), and environment values that
+ * name a mount path are rewritten to the local directory. Waits until `ready` is true, then stops it.
+ * Returns the container's output.
+ */
+export async function runDaemonSetOnce(
+  h: Harness,
+  name: string,
+  daemonSet: KubeObject,
+  configMaps: KubeObject[],
+  ready: () => boolean,
+): Promise<string> {
+  const pod = daemonSet.spec.template.spec;
+  const container = pod.containers[0];
+  const mounts: { [mountPath: string]: string } = {};
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.volumes.find((v: any) => v.name === mount.name);
+    if (volume?.configMap) {
+      const configMap = configMaps.find((c) => c.metadata?.name === volume.configMap.name);
+      if (!configMap) throw new Error(`${name}: ConfigMap ${volume.configMap.name} was not recorded`);
+      const dir = h.mkdir(name, "volumes", mount.name);
+      for (const [key, value] of Object.entries(configMap.data ?? {})) fs.writeFileSync(path.join(dir, key), value);
+      mounts[mount.mountPath] = dir;
+    } else if (volume?.hostPath) {
+      const hostPath: string = volume.hostPath.path;
+      if (!hostPath.startsWith(h.dir + "/")) {
+        throw new Error(`${name}: refusing hostPath ${hostPath} outside the test's own directory ${h.dir}`);
+      }
+      fs.mkdirSync(hostPath, { recursive: true }); // type DirectoryOrCreate
+      mounts[mount.mountPath] = hostPath;
+    } else {
+      throw new Error(`${name}: volume ${mount.name} is neither a ConfigMap nor a hostPath`);
+    }
+  }
+  const env: { [key: string]: string } = {};
+  for (const variable of container.env ?? []) env[variable.name] = mounts[variable.value] ?? variable.value;
+  const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])];
+  const started = await h.startWithEnv(name, command, args, env, async () => ready());
+  await started.stop();
+  return started.output();
 }
