@@ -1,1 +1,6 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
+export * from "./connectedRegistry";
+export * from "./containerRegistry";
+export * from "./imageImport";
+export * from "./nodeRegistryTrust";
+export * from "./tanzuRegistryTrust";

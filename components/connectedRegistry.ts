@@ -1,0 +1,511 @@
+/**
+ * `ConnectedRegistry`: what `az acr connected-registry create` + `get-settings --generate-password 1`
+ * do, declaratively (platform-facts §1, §2):
+ *
+ * - a sync scope map and a sync token, both named after the connected registry (token enabled);
+ * - the token's password, generated once by a dynamic resource (never on preview, never again on an
+ *   unchanged `pulumi up`; rotated by changing `passwordExpiry` or `passwordRotationTrigger`);
+ * - the `containerregistry.ConnectedRegistry` (cloud parent: no `parent.id`);
+ * - per client token: a scope map, a token and a generated password, passed as `clientTokenIds`;
+ * - the connection string the Arc extension needs, as a secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { createRegistryClient } from "./azureClient";
+import {
+  checkConnectedRegistryName,
+  checkCron,
+  checkDurationWithin,
+  checkFutureTimestamp,
+  checkNotification,
+  checkRegistryName,
+  checkRepository,
+  checkTokenName,
+  connectedRegistryNamePattern,
+  continuousSchedule,
+  syncWindowProblem,
+} from "./connectedRegistryChecks";
+import { makeTokenPasswordProvider, TokenPasswordInputs } from "./providers/tokenPasswordProvider";
+import {
+  readOnlyRepositoryActions,
+  readWriteRepositoryActions,
+  repositoryScopeActions,
+  syncScopeMapActions,
+} from "./scopeMapActions";
+import {
+  Check,
+  firstDuplicate,
+  inputError,
+  isKnown,
+  knownValue,
+  oneOf,
+  validateKnown,
+  validateWhenKnown,
+} from "./validation";
+
+/** What a connected registry may do with the repositories it syncs. */
+export enum ConnectedRegistryMode {
+  /** Pull only (the secure default of the Arc docs). Client tokens may only have read actions. */
+  ReadOnly = "ReadOnly",
+  /** Pull and push; pushed content syncs back to the cloud registry. */
+  ReadWrite = "ReadWrite",
+}
+
+/** Verbosity of the logs the connected registry keeps. */
+export enum ConnectedRegistryLogLevel {
+  Debug = "Debug",
+  Information = "Information",
+  Warning = "Warning",
+  Error = "Error",
+  None = "None",
+}
+
+/** A token that clients (e.g. kubelet) use to pull from (or push to) the connected registry. */
+export interface ClientTokenSpec {
+  /**
+   * Name of the token and of its scope map in the cloud registry: 5-50 letters, digits and hyphens,
+   * unique (case-insensitive) and different from the connected registry name. Must be known at preview.
+   */
+  readonly name: pulumi.Input<string>;
+  /** Repositories the token may use; each must be one of the synced `repositories`. Default: all of them. */
+  readonly repositories?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Repository actions: `content/read`, `metadata/read` (the default), and for a ReadWrite connected
+   * registry also `content/write`, `content/delete`, `metadata/write`.
+   */
+  readonly actions?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Garbage collection on the connected registry. */
+export interface ConnectedRegistryGarbageCollection {
+  /** Whether garbage collection runs. Default: the service's (off). */
+  readonly enabled?: pulumi.Input<boolean>;
+  /** 5-field cron expression for when it runs, e.g. `0 5 * * *`. */
+  readonly schedule?: pulumi.Input<string>;
+}
+
+/** A client token's login. */
+export interface ClientCredential {
+  /** User name (the token name). */
+  readonly username: string;
+  /** Generated password. */
+  readonly password: string;
+}
+
+/** Arguments of {@link ConnectedRegistry}. */
+export interface ConnectedRegistryArgs {
+  /** Resource group of the cloud registry. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Name of the cloud (parent) registry: Premium, with its data endpoint enabled. */
+  readonly registryName: pulumi.Input<string>;
+  /**
+   * Name of the connected registry, also the name of its sync scope map and sync token: 5-40 letters
+   * and digits, starting with a letter. Default: the resource name without other characters (it must then
+   * be valid). Changing it replaces everything, including the password.
+   */
+  readonly connectedRegistryName?: pulumi.Input<string>;
+  /** Access mode. Default: `ReadOnly` (the az CLI defaults to ReadWrite; the Arc docs recommend ReadOnly). */
+  readonly mode?: pulumi.Input<ConnectedRegistryMode>;
+  /** Repositories to sync (lowercased, OCI names such as `hello-world`; no duplicates, at least one). */
+  readonly repositories: pulumi.Input<pulumi.Input<string>[]>;
+  /** Cron schedule of syncs (5 fields). Default: `* * * * *` (continuous). Other schedules need `syncWindow`. */
+  readonly syncSchedule?: pulumi.Input<string>;
+  /** ISO 8601 duration of each sync, PT3H..P7D. Required with a non-continuous `syncSchedule`; default unset. */
+  readonly syncWindow?: pulumi.Input<string>;
+  /** ISO 8601 time sync messages are kept in the cloud, P1D..P90D. Default: `P2D`. */
+  readonly messageTtl?: pulumi.Input<string>;
+  /** Log level. Default: `Information`. */
+  readonly logLevel?: pulumi.Input<ConnectedRegistryLogLevel>;
+  /** Whether audit logs are synced to the cloud. Default: false. */
+  readonly auditLogEnabled?: pulumi.Input<boolean>;
+  /**
+   * Artifact notification patterns, `<repository>:<tag>:<action>` or `<repository>@<digest>:<action>`,
+   * action `push`, `delete` or `*`, wildcards allowed (e.g. `hello-world:*:*`). Default: none.
+   */
+  readonly notifications?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Garbage collection settings. Default: the service's. */
+  readonly garbageCollection?: pulumi.Input<ConnectedRegistryGarbageCollection>;
+  /** Client tokens (at most 20), each with a scope map and a generated password. Must be known at preview. */
+  readonly clientTokens?: pulumi.Input<pulumi.Input<ClientTokenSpec>[]>;
+  /**
+   * RFC 3339 expiry of the generated passwords (e.g. `2027-12-31T23:59:59Z`), in the future. Default: no
+   * expiry. Changing it generates new passwords (new connection string and client credentials).
+   */
+  readonly passwordExpiry?: pulumi.Input<string>;
+  /** Any value; changing it generates new passwords (rotation). Default: unset. */
+  readonly passwordRotationTrigger?: pulumi.Input<string>;
+  /** Subscription used to generate passwords. Default: the one in the tokens' ARM ids. */
+  readonly subscriptionId?: pulumi.Input<string>;
+}
+
+/** Connection string as `az acr connected-registry get-settings` prints it (no trailing `;`). */
+function formatConnectionString(name: string, tokenName: string, password: string, gateway: string): string {
+  return [
+    `ConnectedRegistryName=${name}`,
+    `SyncTokenName=${tokenName}`,
+    `SyncTokenPassword=${password}`,
+    `ParentGatewayEndpoint=${gateway}`,
+    "ParentEndpointProtocol=https",
+  ].join(";");
+}
+
+let tokenPasswordProvider: pulumi.dynamic.ResourceProvider | undefined;
+
+/** A generated token password (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`). */
+class TokenPassword extends pulumi.dynamic.Resource {
+  declare readonly username: pulumi.Output<string>;
+  declare readonly value: pulumi.Output<string>;
+  declare readonly creationTime: pulumi.Output<string>;
+  declare readonly expiry: pulumi.Output<string | undefined>;
+
+  constructor(
+    name: string,
+    props: { [K in keyof TokenPasswordInputs]: pulumi.Input<TokenPasswordInputs[K]> },
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    tokenPasswordProvider ??= makeTokenPasswordProvider(createRegistryClient);
+    super(
+      tokenPasswordProvider,
+      name,
+      { ...props, username: undefined, value: undefined, creationTime: undefined },
+      { ...opts, additionalSecretOutputs: ["value"] },
+      "edge-registry",
+      "TokenPassword",
+    );
+  }
+}
+
+/** Validates a list argument: each item with `path[i]`, then the whole list with `path`. */
+function validateList(
+  path: string,
+  value: pulumi.Input<pulumi.Input<string>[]>,
+  item: Check<string>,
+  list: Check<string[]> = () => undefined,
+): pulumi.Output<string[]> {
+  const run = (items: string[]): string[] => {
+    items.forEach((entry, i) => {
+      const reason = item(entry);
+      if (reason !== undefined) {
+        throw inputError(`${path}[${i}]`, reason);
+      }
+    });
+    const reason = list(items);
+    if (reason !== undefined) {
+      throw inputError(path, reason);
+    }
+    return items;
+  };
+  const plain = knownValue(value);
+  if (plain !== undefined) {
+    run(plain as string[]);
+  }
+  return pulumi.output(value).apply(run);
+}
+
+const notEmptyUnique: Check<string[]> = (items) => {
+  if (items.length === 0) {
+    return 'is empty; list at least one repository to sync, e.g. ["hello-world"].';
+  }
+  const duplicate = firstDuplicate(items, (r) => r.toLowerCase());
+  return duplicate === undefined
+    ? undefined
+    : `lists "${duplicate}" twice (names are compared lowercased); remove one.`;
+};
+
+/** Default connected registry name: the resource name without characters other than letters and digits. */
+function defaultConnectedRegistryName(name: string): string {
+  const derived = name.replace(/[^a-zA-Z0-9]/g, "");
+  if (!connectedRegistryNamePattern.test(derived)) {
+    throw inputError(
+      "connectedRegistryName",
+      `is not set, and the resource name "${name}" does not give a valid one ("${derived}"); set connectedRegistryName to 5-40 letters and digits starting with a letter.`,
+    );
+  }
+  return derived;
+}
+
+/**
+ * Checks several inputs together: now when all are known, else when they resolve during deployment.
+ * Unset (`undefined`) inputs count as known.
+ */
+function validateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): void {
+  const run = (resolved: T): void => {
+    const reason = check(resolved);
+    if (reason !== undefined) {
+      throw inputError(path, reason);
+    }
+  };
+  const plain = values.map((value) => knownValue(value));
+  if (values.every((value, i) => value === undefined || plain[i] !== undefined)) {
+    run(plain as unknown as T);
+  } else {
+    void pulumi.all(values).apply((resolved) => run(resolved as unknown as T));
+  }
+}
+
+/** A client token, validated: name known now, repositories and actions as outputs. */
+interface ClientToken {
+  name: string;
+  repositories: pulumi.Output<string[]>;
+  actions: pulumi.Output<string[]>;
+}
+
+/** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
+function validateClientTokens(
+  clientTokens: ConnectedRegistryArgs["clientTokens"],
+  sync: {
+    modeInput: pulumi.Input<string>;
+    nameInput: pulumi.Input<string>;
+    repositories: pulumi.Input<pulumi.Input<string>[]>;
+  },
+): ClientToken[] {
+  if (clientTokens === undefined) {
+    return [];
+  }
+  const specs = knownValue(clientTokens);
+  if (specs === undefined || !specs.every((spec) => isKnown(spec) && isKnown(spec.name))) {
+    throw inputError(
+      "clientTokens",
+      "must be known at preview (plain values, not outputs of other resources): each client token creates resources.",
+    );
+  }
+  const tokens = specs as ClientTokenSpec[];
+  if (tokens.length > 20) {
+    throw inputError("clientTokens", `has ${tokens.length} tokens; a connected registry accepts at most 20 clients.`);
+  }
+  const names = tokens.map((spec) => spec.name as string);
+  return tokens.map((spec, i) => {
+    const path = `clientTokens[${i}]`;
+    validateKnown(`${path}.name`, names[i], checkTokenName);
+    if (names.slice(0, i).some((other) => other.toLowerCase() === names[i].toLowerCase())) {
+      throw inputError(
+        `${path}.name`,
+        `"${names[i]}" is used twice (token names are case-insensitive); give each client token its own name.`,
+      );
+    }
+    validateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
+      syncName.toLowerCase() === names[i].toLowerCase()
+        ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
+        : undefined,
+    );
+    const actionsInput = spec.actions ?? [...readOnlyRepositoryActions];
+    const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
+      list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
+    );
+    validateTogether<[string, string[]]>(`${path}.actions`, [sync.modeInput, actionsInput], ([mode, list]) => {
+      const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
+      return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
+        ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
+        : undefined;
+    });
+    const repositoriesInput = spec.repositories ?? sync.repositories;
+    const repositories =
+      spec.repositories === undefined
+        ? pulumi.output(sync.repositories)
+        : validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
+    validateTogether<[string[], string[]]>(
+      `${path}.repositories`,
+      [sync.repositories, repositoriesInput],
+      ([synced, own]) => {
+        const missing = own.find((r) => !synced.some((s) => s.toLowerCase() === r.toLowerCase()));
+        return missing === undefined
+          ? undefined
+          : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
+      },
+    );
+    return { name: names[i], repositories, actions };
+  });
+}
+
+/**
+ * An ACR connected registry with its sync scope map, sync token, generated sync password and connection
+ * string, plus optional client tokens with generated passwords.
+ */
+export class ConnectedRegistry extends pulumi.ComponentResource {
+  /** `ConnectedRegistryName=…;SyncTokenName=…;SyncTokenPassword=…;ParentGatewayEndpoint=…;ParentEndpointProtocol=https` (secret). */
+  public readonly connectionString: pulumi.Output<string>;
+  /** Name of the connected registry (also of its sync scope map and sync token). */
+  public readonly connectedRegistryName: pulumi.Output<string>;
+  /** ARM id of the connected registry. */
+  public readonly connectedRegistryId: pulumi.Output<string>;
+  /** Name of the sync token. */
+  public readonly syncTokenName: pulumi.Output<string>;
+  /** ARM id of the sync token. */
+  public readonly syncTokenId: pulumi.Output<string>;
+  /** Client token logins by token name (secret). Empty when there are no client tokens. */
+  public readonly clientCredentials: pulumi.Output<{ [tokenName: string]: ClientCredential }>;
+  /** The parent's gateway endpoint (the cloud registry's data endpoint), e.g. `myacr.eastus.data.azurecr.io`. */
+  public readonly gatewayEndpoint: pulumi.Output<string>;
+  /** Connection state reported by Azure (`Offline` until the Arc extension connects). */
+  public readonly connectionState: pulumi.Output<string>;
+  /** Activation status (`Inactive` until the Arc extension activates it). */
+  public readonly activationStatus: pulumi.Output<string>;
+  /** Last time the connected registry reached the cloud. */
+  public readonly lastActivityTime: pulumi.Output<string>;
+
+  constructor(name: string, args: ConnectedRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("edge-registry:index:ConnectedRegistry", name, args, opts);
+
+    const modeInput = args.mode ?? ConnectedRegistryMode.ReadOnly;
+    const mode = validateWhenKnown("mode", modeInput, oneOf(Object.values(ConnectedRegistryMode)));
+    const nameInput = args.connectedRegistryName ?? defaultConnectedRegistryName(name);
+    const connectedRegistryName = validateWhenKnown("connectedRegistryName", nameInput, checkConnectedRegistryName);
+    const registryName = validateWhenKnown("registryName", args.registryName, checkRegistryName);
+    const repositories = validateList("repositories", args.repositories, checkRepository, notEmptyUnique);
+    const scheduleInput = args.syncSchedule ?? continuousSchedule;
+    const schedule = validateWhenKnown("syncSchedule", scheduleInput, checkCron);
+    if (args.syncWindow === undefined) {
+      validateWhenKnown("syncWindow", scheduleInput, (s) => syncWindowProblem(s, undefined));
+    }
+    const syncWindow =
+      args.syncWindow === undefined
+        ? undefined
+        : validateWhenKnown("syncWindow", args.syncWindow, checkDurationWithin("PT3H", "P7D"));
+    const messageTtl = validateWhenKnown("messageTtl", args.messageTtl ?? "P2D", checkDurationWithin("P1D", "P90D"));
+    const logLevel = validateWhenKnown(
+      "logLevel",
+      args.logLevel ?? ConnectedRegistryLogLevel.Information,
+      oneOf(Object.values(ConnectedRegistryLogLevel)),
+    );
+    const notifications =
+      args.notifications === undefined
+        ? undefined
+        : validateList("notifications", args.notifications, checkNotification, (items) => {
+            const duplicate = firstDuplicate(items);
+            return duplicate === undefined ? undefined : `lists "${duplicate}" twice; remove one.`;
+          });
+    const garbageCollectionSchedule = knownValue(args.garbageCollection)?.schedule;
+    if (garbageCollectionSchedule !== undefined) {
+      validateWhenKnown("garbageCollection.schedule", garbageCollectionSchedule, checkCron);
+    }
+    const passwordExpiry =
+      args.passwordExpiry === undefined
+        ? undefined
+        : validateWhenKnown("passwordExpiry", args.passwordExpiry, checkFutureTimestamp());
+    const clientTokens = validateClientTokens(args.clientTokens, {
+      modeInput,
+      nameInput,
+      repositories: args.repositories,
+    });
+
+    const common = { resourceGroupName: args.resourceGroupName, registryName };
+    const passwordOptions = (tokenId: pulumi.Output<string>) => ({
+      subscriptionId: args.subscriptionId,
+      tokenId,
+      passwordName: "password1",
+      expiry: passwordExpiry,
+      rotationTrigger: args.passwordRotationTrigger,
+    });
+
+    const syncScopeMap = new containerregistry.ScopeMap(
+      `${name}-sync`,
+      {
+        ...common,
+        scopeMapName: connectedRegistryName,
+        description: pulumi.interpolate`Created by connected registry sync token: ${connectedRegistryName}`,
+        actions: pulumi
+          .all([connectedRegistryName, mode, repositories])
+          .apply(([crName, m, repos]) => syncScopeMapActions(crName, m, repos)),
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    const syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common);
+    const syncPassword = new TokenPassword(`${name}-sync-password`, passwordOptions(syncToken.id), {
+      parent: this,
+      replaceWith: [syncToken],
+      deletedWith: syncToken,
+    });
+
+    const clients = clientTokens.map((client) => {
+      const scopeMap = new containerregistry.ScopeMap(
+        `${name}-client-${client.name}`,
+        {
+          ...common,
+          scopeMapName: client.name,
+          description: pulumi.interpolate`Client token of connected registry ${connectedRegistryName}`,
+          actions: pulumi.all([client.repositories, client.actions]).apply(([r, a]) => repositoryScopeActions(r, a)),
+        },
+        { parent: this, deleteBeforeReplace: true },
+      );
+      const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common);
+      const password = new TokenPassword(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
+        parent: this,
+        replaceWith: [token],
+        deletedWith: token,
+      });
+      return { name: client.name, token, password };
+    });
+
+    const connectedRegistry = new containerregistry.ConnectedRegistry(
+      name,
+      {
+        ...common,
+        connectedRegistryName,
+        mode,
+        parent: { syncProperties: { tokenId: syncToken.id, schedule, syncWindow, messageTtl } },
+        logging: {
+          logLevel,
+          auditLogStatus: pulumi.output(args.auditLogEnabled).apply((on) => (on ? "Enabled" : "Disabled")),
+        },
+        notificationsList: notifications,
+        garbageCollection: args.garbageCollection,
+        clientTokenIds: clients.length > 0 ? clients.map((c) => c.token.id) : undefined,
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    this.gatewayEndpoint = connectedRegistry.parent.apply((p) => p.syncProperties.gatewayEndpoint);
+    this.connectionString = pulumi.secret(
+      pulumi
+        .all([connectedRegistry.name, syncPassword.username, syncPassword.value, this.gatewayEndpoint])
+        .apply(([crName, user, password, gateway]) => formatConnectionString(crName, user, password, gateway)),
+    );
+    this.connectedRegistryName = connectedRegistry.name;
+    this.connectedRegistryId = connectedRegistry.id;
+    this.syncTokenName = syncToken.name;
+    this.syncTokenId = syncToken.id;
+    this.clientCredentials = pulumi.secret(
+      pulumi
+        .all(clients.map((c) => pulumi.all([c.password.username, c.password.value])))
+        .apply((logins) =>
+          Object.fromEntries(
+            logins.map(([username, password], i) => [clients[i].name, { username, password } as ClientCredential]),
+          ),
+        ),
+    );
+    this.connectionState = connectedRegistry.connectionState;
+    this.activationStatus = connectedRegistry.activation.apply((a) => a.status);
+    this.lastActivityTime = connectedRegistry.lastActivityTime;
+
+    this.registerOutputs({
+      connectionString: this.connectionString,
+      connectedRegistryName: this.connectedRegistryName,
+      connectedRegistryId: this.connectedRegistryId,
+      syncTokenName: this.syncTokenName,
+      syncTokenId: this.syncTokenId,
+      clientCredentials: this.clientCredentials,
+      gatewayEndpoint: this.gatewayEndpoint,
+      connectionState: this.connectionState,
+      activationStatus: this.activationStatus,
+      lastActivityTime: this.lastActivityTime,
+    });
+  }
+
+  /**
+   * A token with `status: enabled` and no `credentials` input: passwords come only from the generated
+   * TokenPassword. `ignoreChanges: ["credentials"]` keeps a refresh (which reads the password metadata)
+   * from turning into a token PUT without credentials, which was reported to wipe the passwords.
+   */
+  private token(
+    resourceName: string,
+    tokenName: pulumi.Input<string>,
+    scopeMap: containerregistry.ScopeMap,
+    common: { resourceGroupName: pulumi.Input<string>; registryName: pulumi.Input<string> },
+  ): containerregistry.Token {
+    return new containerregistry.Token(
+      resourceName,
+      { ...common, tokenName, scopeMapId: scopeMap.id, status: "enabled" },
+      { parent: this, deleteBeforeReplace: true, ignoreChanges: ["credentials"] },
+    );
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Pure checks for connected registry arguments (platform-facts §1): names, repositories, cron
+ * schedules, ISO 8601 durations, notification patterns and password expiry. Each returns `undefined`
+ * when the value is fine, or the reason (with how to fix it).
+ */
+import type { Check } from "./validation";
+
+/** Connected registry names: 5-40 letters and digits, starting with a letter. */
+export const connectedRegistryNamePattern = /^[a-zA-Z][a-zA-Z0-9]{4,39}$/;
+
+export const checkConnectedRegistryName: Check<string> = (value) =>
+  connectedRegistryNamePattern.test(value)
+    ? undefined
+    : `"${value}" is not a valid connected registry name; use 5-40 letters and digits, starting with a letter (e.g. "myconnectedregistry").`;
+
+export const checkRegistryName: Check<string> = (value) =>
+  /^[a-zA-Z0-9]{5,50}$/.test(value)
+    ? undefined
+    : `"${value}" is not a valid container registry name; use the registry's name (5-50 letters and digits), not its login server.`;
+
+export const checkTokenName: Check<string> = (value) =>
+  /^[a-zA-Z0-9-]{5,50}$/.test(value)
+    ? undefined
+    : `"${value}" is not a valid token name; use 5-50 letters, digits and hyphens.`;
+
+/** OCI distribution repository name grammar (path components separated by `/`). */
+const repositoryPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+
+/** Repository names are lowercased (like the az CLI) and must then follow the OCI grammar. */
+export const checkRepository: Check<string> = (value) =>
+  repositoryPattern.test(value.toLowerCase()) && value.length <= 256
+    ? undefined
+    : `"${value}" is not a valid repository name; use lowercase path components of letters and digits separated by "/", ".", "_" or "-" (e.g. "hello-world" or "samples/nginx"), without a registry host or tag.`;
+
+/** The schedule that means "always online, sync every minute". */
+export const continuousSchedule = "* * * * *";
+
+const cronFields: [string, number, number][] = [
+  ["minute", 0, 59],
+  ["hour", 0, 23],
+  ["day of month", 1, 31],
+  ["month", 1, 12],
+  ["day of week", 0, 6],
+];
+
+function cronFieldProblem(field: string, [label, min, max]: [string, number, number]): string | undefined {
+  for (const part of field.split(",")) {
+    const match = /^(?:\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) {
+      return `the ${label} field "${field}" is not "*", a number, a range "a-b", a step "*/n" or a list of those`;
+    }
+    const numbers = [match[1], match[2]].filter((n) => n !== undefined).map(Number);
+    if (numbers.some((n) => n < min || n > max)) {
+      return `the ${label} field "${field}" is outside ${min}-${max}`;
+    }
+    if (numbers.length === 2 && numbers[0] > numbers[1]) {
+      return `the ${label} field "${field}" has a range that ends before it starts`;
+    }
+    if (match[3] !== undefined && Number(match[3]) < 1) {
+      return `the ${label} field "${field}" has a step below 1`;
+    }
+  }
+  return undefined;
+}
+
+/** A 5-field cron expression (minute hour day-of-month month day-of-week), numbers only. */
+export const checkCron: Check<string> = (value) => {
+  const fields = value.trim().split(/\s+/);
+  const problem =
+    fields.length !== 5
+      ? `it has ${fields.length} field(s)`
+      : fields.map((field, i) => cronFieldProblem(field, cronFields[i])).find((p) => p !== undefined);
+  return problem === undefined
+    ? undefined
+    : `"${value}" is not a valid cron schedule: ${problem}. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * *", or "${continuousSchedule}" to stay online.`;
+};
+
+const durationPattern =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** Seconds in an ISO 8601 duration (years = 365 days, months = 30 days), or undefined when malformed. */
+export function durationSeconds(value: string): number | undefined {
+  const match = durationPattern.exec(value);
+  if (!match || value === "P" || value.endsWith("T")) {
+    return undefined;
+  }
+  const units = [365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1];
+  return units.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * unit, 0);
+}
+
+/** An ISO 8601 duration between `min` and `max` (both ISO 8601 too). */
+export function checkDurationWithin(min: string, max: string): Check<string> {
+  return (value) => {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+      return `"${value}" is not an ISO 8601 duration; write it like "PT3H", "P1D" or "P2DT12H" (between ${min} and ${max}).`;
+    }
+    return seconds < durationSeconds(min)! || seconds > durationSeconds(max)!
+      ? `"${value}" is outside ${min}..${max}; choose a duration in that range.`
+      : undefined;
+  };
+}
+
+/** A sync window is required when the schedule is not continuous. */
+export function syncWindowProblem(schedule: string, syncWindow: string | undefined): string | undefined {
+  return syncWindow === undefined && schedule.trim() !== continuousSchedule
+    ? `is required with the non-continuous syncSchedule "${schedule}"; set it to how long each sync may run (PT3H..P7D), e.g. "PT3H".`
+    : undefined;
+}
+
+/**
+ * Notification patterns, as the service and Terraform azurerm parse them:
+ * `<repository>[:<tag>|@<digest>]:<action>`, action `push`, `delete` or `*`, `*` wildcards allowed in the
+ * repository and tag (e.g. `hello-world:*:*`, `sample/repo/*:1.0:push`, `app@sha256:abc…:delete`).
+ */
+const notificationPattern =
+  /^(?:\*|[a-z0-9*]+(?:(?:[._/]|__|-+)[a-z0-9*]+)*)(?::[A-Za-z0-9_*][A-Za-z0-9._*-]{0,127}|@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]+)?:(?:push|delete|\*)$/;
+
+export const checkNotification: Check<string> = (value) =>
+  notificationPattern.test(value)
+    ? undefined
+    : `"${value}" is not a notification pattern; use "<repository>:<tag>:<action>" or "<repository>@<digest>:<action>" with action push, delete or * (wildcards * allowed), e.g. "hello-world:*:*".`;
+
+const rfc3339Pattern = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 timestamp after `now`. */
+export function checkFutureTimestamp(now: () => number = Date.now): Check<string> {
+  return (value) => {
+    const time = Date.parse(value);
+    if (!rfc3339Pattern.test(value) || Number.isNaN(time)) {
+      return `"${value}" is not an RFC 3339 timestamp; write it like "2027-12-31T23:59:59Z".`;
+    }
+    return time <= now()
+      ? `"${value}" is in the past; choose a future time (changing it generates a new password).`
+      : undefined;
+  };
+}

@@ -1,0 +1,134 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import {
+  checkTargetTags,
+  defaultTargetTags,
+  parseImageReference,
+  registryNameProblem,
+  repositoryName,
+  sourceImageOf,
+} from "./acrNames";
+import { createRegistryClient } from "./azureClient";
+import { ImageImportProps, makeImageImportProvider } from "./providers/imageImportProvider";
+import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
+
+/** What an import does when a target tag already exists in the registry. */
+export enum ImportMode {
+  /** Fail the import, before anything is copied, when a target tag exists (the safe default). */
+  NoForce = "NoForce",
+  /** Overwrite existing target tags. */
+  Force = "Force",
+}
+
+/** Arguments of {@link ImageImport}. */
+export interface ImageImportArgs {
+  /** Resource group of the target registry. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Name of the target registry (5-50 letters and digits). */
+  readonly registryName: pulumi.Input<string>;
+  /**
+   * The image to import: `[registry/]repository[:tag][@sha256:<digest>]`, e.g.
+   * `mcr.microsoft.com/mcr/hello-world:latest`. No tag means `latest`; no registry means Docker Hub
+   * (`nginx` is `docker.io/library/nginx:latest`). A digest pins the content.
+   */
+  readonly source: pulumi.Input<string>;
+  /**
+   * `repository:tag` targets in the registry. Default: the source's last path segment and tag
+   * (`hello-world:latest`); for a digest without a tag, an untagged copy into that repository (pull it
+   * by digest). Changing the targets re-imports.
+   */
+  readonly targetTags?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Default `NoForce`: the import fails when a target tag exists. Set `Force` to overwrite (also needed
+   * to re-point an existing tag to a new source).
+   */
+  readonly mode?: pulumi.Input<ImportMode>;
+  /** Subscription of the registry. Default: the subscription of the azure-native provider's credentials. */
+  readonly subscriptionId?: pulumi.Input<string>;
+}
+
+const sourceCheck: Check<string> = (source) => {
+  const parsed = parseImageReference(source);
+  return typeof parsed === "string" ? parsed : undefined;
+};
+
+/** The import request for a source and optional explicit targets (checked again for deploy-time values). */
+function importRequest(
+  source: string,
+  targetTags: string[] | undefined,
+): Pick<ImageImportProps, "registryUri" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"> {
+  const image = parseImageReference(source);
+  if (typeof image === "string") {
+    throw inputError("source", image);
+  }
+  checkTargetTags("targetTags", targetTags);
+  const targets = targetTags ?? defaultTargetTags(image);
+  return {
+    registryUri: image.registry,
+    sourceImage: sourceImageOf(image),
+    targetTags: targets,
+    untaggedTargetRepositories: targets.length === 0 ? [repositoryName(image)] : [],
+  };
+}
+
+/**
+ * Imports an image into an Azure Container Registry (`az acr import`), from a public registry such as
+ * `mcr.microsoft.com` or Docker Hub, without Docker.
+ *
+ * The import runs once, when the resource is created; changing the source, targets or mode imports
+ * again (a replacement). **Deleting the resource keeps the imported tags**: removing tags needs the
+ * registry's data-plane API and permissions, and during a replacement the new import runs before the
+ * old one is deleted, so removing the old targets could remove what was just imported. Delete tags
+ * with `az acr repository delete` if you need them gone; deleting the registry removes them all.
+ */
+export class ImageImport extends pulumi.ComponentResource {
+  /** The `repository:tag` targets written in the registry (empty for an untagged digest import). */
+  public readonly targetTags: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ImageImportArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("edge-registry:index:ImageImport", name, {}, opts);
+
+    validateKnown("registryName", args.registryName, registryNameProblem);
+    validateKnown("source", args.source, sourceCheck);
+    validateKnown("mode", args.mode, oneOf(Object.values(ImportMode)));
+    checkTargetTags("targetTags", knownValue(args.targetTags) as string[] | undefined);
+
+    const request = pulumi
+      .all([validateWhenKnown("source", args.source, sourceCheck), args.targetTags])
+      .apply(([source, targetTags]) => importRequest(source, targetTags));
+    const subscriptionId =
+      args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
+
+    const resource = new ImageImportResource(
+      name,
+      {
+        subscriptionId,
+        resourceGroupName: args.resourceGroupName,
+        registryName: args.registryName,
+        registryUri: request.registryUri,
+        sourceImage: request.sourceImage,
+        targetTags: request.targetTags,
+        untaggedTargetRepositories: request.untaggedTargetRepositories,
+        mode: pulumi.output(args.mode).apply((mode) => mode ?? ImportMode.NoForce),
+      },
+      { parent: this },
+    );
+
+    this.targetTags = resource.targetTags;
+    this.registerOutputs({ targetTags: this.targetTags });
+  }
+}
+
+type ImageImportInputs = { [K in keyof ImageImportProps]: pulumi.Input<ImageImportProps[K]> };
+
+/** One provider instance: Pulumi caches its serialized closure per instance, so imports serialize it once. */
+const importProvider = makeImageImportProvider(createRegistryClient);
+
+/** The dynamic resource (`pulumi-nodejs:dynamic/edge-registry:ImageImport`). */
+class ImageImportResource extends pulumi.dynamic.Resource {
+  declare public readonly targetTags: pulumi.Output<string[]>;
+
+  constructor(name: string, props: ImageImportInputs, opts?: pulumi.CustomResourceOptions) {
+    super(importProvider, name, props, opts, "edge-registry", "ImageImport");
+  }
+}

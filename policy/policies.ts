@@ -1,0 +1,213 @@
+/**
+ * The edge-registry CrossGuard policies. This module only builds the policy objects (no `PolicyPack`, which
+ * starts a gRPC server): `index.ts` packs them, tests call `validateResource`/`validateStack` directly. The rule
+ * logic lives in `rules/*` as pure functions; the wrappers here select resource types, read config and report.
+ */
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import * as extension from "./rules/extension";
+import * as pullSecrets from "./rules/pullSecrets";
+import * as registry from "./rules/registry";
+import { Finding, Props, StackResource, rawProps } from "./rules/values";
+import { WORKLOAD_CHECKS, WORKLOAD_TYPES, WorkloadCheck, runWorkloadCheck, workloadOf } from "./rules/workload";
+
+/** Config of the workload policies. */
+export interface WorkloadPolicyConfig {
+  /** Honour `checkov.io/skip<N>: <ID>=<reason>` annotations on workloads (default true). */
+  allowCheckovSkips?: boolean;
+  /** `k8s-image-pinned` only: images allowed without a pinned tag (`nginx`, `10.0.0.5/dev/*`). Default none. */
+  allowUnpinnedImages?: string[];
+}
+
+/** Config of `k8s-private-registry-pull-secret`. */
+export interface PullSecretPolicyConfig {
+  /** Registry hosts (`host` or `host:port`) that are private besides IP addresses and `*.azurecr.io`. Default none. */
+  privateRegistryHosts?: string[];
+}
+
+const stringList = { type: "array", items: { type: "string" }, default: [] } as const;
+
+const workloadConfigSchema: PolicyConfigSchema = {
+  properties: { allowCheckovSkips: { type: "boolean", default: true } },
+};
+
+/** The policy's config with the schema defaults applied (the CLI applies them too; tests may pass none). */
+function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+  return { ...defaults, ...args.getConfig<T>() };
+}
+
+/** A resource policy over some types, reporting every message `problems` returns. */
+function resourcePolicy(spec: {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  types: string[];
+  configSchema?: PolicyConfigSchema;
+  problems: (props: Props, args: ResourceValidationArgs) => (string | undefined)[];
+}): ResourceValidationPolicy {
+  return {
+    name: spec.name,
+    description: spec.description,
+    enforcementLevel: spec.enforcementLevel,
+    configSchema: spec.configSchema,
+    validateResource: (args, reportViolation) => {
+      if (!spec.types.includes(args.type)) {
+        return;
+      }
+      for (const message of spec.problems(rawProps(args.props), args)) {
+        if (message !== undefined) {
+          reportViolation(message);
+        }
+      }
+    },
+  };
+}
+
+/** A stack policy reporting every finding against its resource. */
+function stackPolicy(spec: {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  configSchema?: PolicyConfigSchema;
+  findings: (resources: StackResource[], args: StackValidationArgs) => Finding[];
+}): StackValidationPolicy {
+  return {
+    name: spec.name,
+    description: spec.description,
+    enforcementLevel: spec.enforcementLevel,
+    configSchema: spec.configSchema,
+    validateStack: (args, reportViolation) => {
+      const resources = args.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: rawProps(r.props),
+      }));
+      for (const finding of spec.findings(resources, args)) {
+        reportViolation(finding.message, finding.urn);
+      }
+    },
+  };
+}
+
+/** The resource policy for one workload check. */
+function workloadPolicy(check: WorkloadCheck): ResourceValidationPolicy {
+  const pinned = check.name === "k8s-image-pinned";
+  return resourcePolicy({
+    name: check.name,
+    description: `${check.description} Skippable per workload with a checkov.io/skip<N> annotation naming the id.`,
+    enforcementLevel: check.mandatory ? "mandatory" : "advisory",
+    types: WORKLOAD_TYPES,
+    configSchema: pinned
+      ? { properties: { ...workloadConfigSchema.properties, allowUnpinnedImages: stringList } }
+      : workloadConfigSchema,
+    problems: (props, args) => {
+      const workload = workloadOf(args.type, props);
+      if (!workload) {
+        return [];
+      }
+      const config = configOf<WorkloadPolicyConfig>(args, { allowCheckovSkips: true, allowUnpinnedImages: [] });
+      const providerNamespace = args.provider?.props?.namespace;
+      return runWorkloadCheck(check, workload, {
+        ...config,
+        providerNamespace: typeof providerNamespace === "string" ? providerNamespace : undefined,
+      });
+    },
+  });
+}
+
+/** Every policy of the pack. */
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  resourcePolicy({
+    name: "acr-admin-user-disabled",
+    description: "Container registries have the admin user disabled (CKV_AZURE_137, Azure Policy dc921057).",
+    enforcementLevel: "mandatory",
+    types: [registry.REGISTRY_TYPE],
+    problems: (props) => [registry.adminUserProblem(props)],
+  }),
+  resourcePolicy({
+    name: "acr-anonymous-pull-disabled",
+    description: "Container registries have anonymous pull disabled (CKV_AZURE_138).",
+    enforcementLevel: "mandatory",
+    types: [registry.REGISTRY_TYPE],
+    problems: (props) => [registry.anonymousPullProblem(props)],
+  }),
+  stackPolicy({
+    name: "acr-data-endpoint-for-connected-registries",
+    description:
+      "A registry that connected registries in the stack sync from has its dedicated data endpoint enabled (CKV_AZURE_237).",
+    enforcementLevel: "mandatory",
+    findings: (resources) => registry.dataEndpointFindings(resources),
+  }),
+  resourcePolicy({
+    name: "acr-retention-policy-enabled",
+    description:
+      "Container registries enable the retention policy for untagged manifests (CKV_AZURE_167). Advisory: Premium only, and hygiene rather than exposure.",
+    enforcementLevel: "advisory",
+    types: [registry.REGISTRY_TYPE],
+    problems: (props) => [registry.retentionProblem(props)],
+  }),
+  resourcePolicy({
+    name: "acr-arm-audience-token-disabled",
+    description: "Container registries disable ARM-audience token authentication (Azure Policy 42781ec6).",
+    enforcementLevel: "advisory",
+    types: [registry.REGISTRY_TYPE],
+    problems: (props) => [registry.armAudienceProblem(props)],
+  }),
+  resourcePolicy({
+    name: "connected-registry-read-only",
+    description:
+      "Connected registries use ReadOnly mode, the Arc extension's secure default (platform-facts §1); ReadWrite lets an edge push.",
+    enforcementLevel: "advisory",
+    types: [registry.CONNECTED_REGISTRY_TYPE],
+    problems: (props) => [registry.readWriteConnectedRegistryProblem(props)],
+  }),
+  resourcePolicy({
+    name: "extension-no-secrets-in-plain-settings",
+    description:
+      "Extensions keep connectionString and tls.* (tls.crt, tls.key, tls.cacrt, tls.secret) out of the plain configurationSettings, which ARM stores in clear (platform-facts §3, §5 secrets).",
+    enforcementLevel: "mandatory",
+    types: [extension.EXTENSION_TYPE],
+    problems: (props) => [extension.plainSecretSettingsProblem(props)],
+  }),
+  resourcePolicy({
+    name: "extension-no-http-mode",
+    description:
+      "The connected registry extension serves HTTPS: no httpsEnabled=false / httpEnabled=true setting (platform-facts §8: HTTP is for early development only). Mandatory: plain HTTP exposes images and client token credentials on the network; lower it to advisory in development stacks.",
+    enforcementLevel: "mandatory",
+    types: [extension.EXTENSION_TYPE],
+    problems: (props) => [extension.httpModeProblem(props)],
+  }),
+  stackPolicy({
+    name: "extension-node-trust-when-distribution-off",
+    description: `A connected registry extension with trustDistribution.enabled=false comes with node trust in the stack: a DaemonSet labelled ${extension.NODE_TRUST_LABEL.key}=${extension.NODE_TRUST_LABEL.value} (NodeRegistryTrust) or a Tanzu TkgServiceConfiguration (platform-facts §3, §4).`,
+    enforcementLevel: "advisory",
+    findings: (resources) => extension.trustDistributionFindings(resources),
+  }),
+  ...WORKLOAD_CHECKS.map(workloadPolicy),
+  stackPolicy({
+    name: "k8s-private-registry-pull-secret",
+    description:
+      "Workloads pulling from a private registry (IP-address host, *.azurecr.io/.cn/.us, or a host in privateRegistryHosts) have image pull secrets in the pod spec or on their service account in the stack (platform-facts §4).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { privateRegistryHosts: stringList } },
+    findings: (resources, args) =>
+      pullSecrets.pullSecretFindings(
+        resources,
+        configOf<PullSecretPolicyConfig>(args, { privateRegistryHosts: [] }).privateRegistryHosts,
+      ),
+  }),
+  stackPolicy({
+    name: "k8s-pull-secret-server-matches-image",
+    description:
+      "Every kubernetes.io/dockerconfigjson Secret has a server equal to some workload image host in the stack (platform-facts §4: the server must equal the image host exactly).",
+    enforcementLevel: "advisory",
+    findings: (resources) => pullSecrets.pullSecretServerFindings(resources),
+  }),
+];

@@ -1,0 +1,312 @@
+/**
+ * ConnectedRegistry under mocks: the resources `az acr connected-registry create` + `get-settings
+ * --generate-password 1` produce (platform-facts §1-2), the connection string, secrecy, and the
+ * construction-time errors for bad input.
+ */
+import { cloud, constructionError, fakePassword, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
+import {
+  ConnectedRegistry,
+  ConnectedRegistryArgs,
+  ConnectedRegistryLogLevel,
+  ConnectedRegistryMode,
+} from "../components";
+
+const SCOPE_MAP = "azure-native:containerregistry:ScopeMap";
+const TOKEN = "azure-native:containerregistry:Token";
+const CONNECTED_REGISTRY = "azure-native:containerregistry:ConnectedRegistry";
+const PASSWORD = "pulumi-nodejs:dynamic/edge-registry:TokenPassword";
+const registryId = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/myacrregistry`;
+
+const base: ConnectedRegistryArgs = {
+  resourceGroupName: "rg",
+  registryName: "myacrregistry",
+  connectedRegistryName: "myconnectedregistry",
+  repositories: ["hello-world"],
+};
+
+beforeEach(() => resetCloud());
+
+describe("a ReadOnly connected registry for hello-world (the quickstart)", () => {
+  let cr: ConnectedRegistry;
+  beforeAll(async () => {
+    resetCloud();
+    cr = new ConnectedRegistry("edge", { ...base, clientTokens: [{ name: "myclienttoken" }] });
+    await settle();
+  });
+  // The recorded resources are read in the tests below; resetCloud in beforeEach must not clear them.
+  let recorded: typeof cloud.resources;
+  beforeAll(() => {
+    recorded = [...cloud.resources];
+  });
+  const get = (type: string, name: string) => {
+    const found = recorded.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} ${name}`);
+    return found;
+  };
+
+  it("creates exactly the sync and client scope maps, tokens, passwords and the connected registry", () => {
+    const counts: Record<string, number> = {};
+    for (const r of recorded) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toEqual({
+      "edge-registry:index:ConnectedRegistry": 1,
+      [SCOPE_MAP]: 2,
+      [TOKEN]: 2,
+      [PASSWORD]: 2,
+      [CONNECTED_REGISTRY]: 1,
+    });
+  });
+
+  it("gives the sync scope map exactly the six actions of platform-facts §1, named after the connected registry", () => {
+    const scopeMap = get(SCOPE_MAP, "edge-sync");
+    expect(scopeMap.inputs).toEqual({
+      resourceGroupName: "rg",
+      registryName: "myacrregistry",
+      scopeMapName: "myconnectedregistry",
+      description: "Created by connected registry sync token: myconnectedregistry",
+      actions: [
+        "repositories/hello-world/content/read",
+        "repositories/hello-world/metadata/read",
+        "gateway/myconnectedregistry/config/read",
+        "gateway/myconnectedregistry/config/write",
+        "gateway/myconnectedregistry/message/read",
+        "gateway/myconnectedregistry/message/write",
+      ],
+    });
+  });
+
+  it("creates the enabled sync token named after the connected registry, without credentials", () => {
+    const token = get(TOKEN, "edge-sync");
+    expect(token.inputs).toEqual({
+      resourceGroupName: "rg",
+      registryName: "myacrregistry",
+      tokenName: "myconnectedregistry",
+      scopeMapId: `${registryId}/scopeMaps/myconnectedregistry`,
+      status: "enabled",
+    });
+  });
+
+  it("generates password1 of the sync token once, through the TokenPassword dynamic resource", () => {
+    const password = get(PASSWORD, "edge-sync-password");
+    expect(password.inputs.tokenId).toBe(`${registryId}/tokens/myconnectedregistry`);
+    expect(password.inputs.passwordName).toBe("password1");
+    expect(password.inputs.expiry).toBeUndefined();
+    expect(typeof password.inputs.__provider).toBe("string");
+  });
+
+  it("creates the connected registry with the CLI's defaults and the secure ReadOnly mode", () => {
+    const registry = get(CONNECTED_REGISTRY, "edge");
+    expect(registry.inputs).toEqual({
+      resourceGroupName: "rg",
+      registryName: "myacrregistry",
+      connectedRegistryName: "myconnectedregistry",
+      mode: "ReadOnly",
+      parent: {
+        syncProperties: {
+          tokenId: `${registryId}/tokens/myconnectedregistry`,
+          schedule: "* * * * *",
+          messageTtl: "P2D",
+        },
+      },
+      logging: { logLevel: "Information", auditLogStatus: "Disabled" },
+      clientTokenIds: [`${registryId}/tokens/myclienttoken`],
+    });
+  });
+
+  it("gives the client token a read-only scope map on the synced repositories", () => {
+    expect(get(SCOPE_MAP, "edge-client-myclienttoken").inputs.actions).toEqual([
+      "repositories/hello-world/content/read",
+      "repositories/hello-world/metadata/read",
+    ]);
+    expect(get(TOKEN, "edge-client-myclienttoken").inputs).toMatchObject({
+      tokenName: "myclienttoken",
+      scopeMapId: `${registryId}/scopeMaps/myclienttoken`,
+      status: "enabled",
+    });
+    expect(get(PASSWORD, "edge-client-myclienttoken-password").inputs.tokenId).toBe(
+      `${registryId}/tokens/myclienttoken`,
+    );
+  });
+
+  it("outputs the connection string exactly as get-settings prints it, as a secret", async () => {
+    const password = fakePassword(`${registryId}/tokens/myconnectedregistry:edge-sync-password`);
+    expect(await unwrap(cr.connectionString)).toBe(
+      `ConnectedRegistryName=myconnectedregistry;SyncTokenName=myconnectedregistry;SyncTokenPassword=${password};` +
+        "ParentGatewayEndpoint=myacrregistry.eastus.data.azurecr.io;ParentEndpointProtocol=https",
+    );
+    expect(await isSecret(cr.connectionString)).toBe(true);
+  });
+
+  it("outputs client credentials by token name, as a secret", async () => {
+    expect(await unwrap(cr.clientCredentials)).toEqual({
+      myclienttoken: {
+        username: "myclienttoken",
+        password: fakePassword(`${registryId}/tokens/myclienttoken:edge-client-myclienttoken-password`),
+      },
+    });
+    expect(await isSecret(cr.clientCredentials)).toBe(true);
+  });
+
+  it("outputs names, ids and state of the connected registry", async () => {
+    expect(await unwrap(cr.connectedRegistryName)).toBe("myconnectedregistry");
+    expect(await unwrap(cr.connectedRegistryId)).toBe(`${registryId}/connectedRegistries/myconnectedregistry`);
+    expect(await unwrap(cr.syncTokenName)).toBe("myconnectedregistry");
+    expect(await unwrap(cr.syncTokenId)).toBe(`${registryId}/tokens/myconnectedregistry`);
+    expect(await unwrap(cr.gatewayEndpoint)).toBe("myacrregistry.eastus.data.azurecr.io");
+    expect(await unwrap(cr.connectionState)).toBe("Offline");
+    expect(await unwrap(cr.activationStatus)).toBe("Inactive");
+    expect(await unwrap(cr.lastActivityTime)).toBe("2026-01-01T00:00:00Z");
+  });
+});
+
+it("gives a ReadWrite sync scope map 5 actions per repository (lowercased) and the 4 gateway actions", async () => {
+  new ConnectedRegistry("rw", {
+    ...base,
+    connectedRegistryName: "MyEdgeRegistry",
+    mode: ConnectedRegistryMode.ReadWrite,
+    repositories: ["hello-world", "Samples/Nginx"],
+  });
+  await settle();
+  const actions = cloud.get(SCOPE_MAP, "rw-sync").inputs.actions;
+  expect(actions).toEqual([
+    "repositories/hello-world/content/read",
+    "repositories/hello-world/content/write",
+    "repositories/hello-world/content/delete",
+    "repositories/hello-world/metadata/read",
+    "repositories/hello-world/metadata/write",
+    "repositories/samples/nginx/content/read",
+    "repositories/samples/nginx/content/write",
+    "repositories/samples/nginx/content/delete",
+    "repositories/samples/nginx/metadata/read",
+    "repositories/samples/nginx/metadata/write",
+    "gateway/myedgeregistry/config/read",
+    "gateway/myedgeregistry/config/write",
+    "gateway/myedgeregistry/message/read",
+    "gateway/myedgeregistry/message/write",
+  ]);
+  expect(cloud.get(CONNECTED_REGISTRY, "rw").inputs.mode).toBe("ReadWrite");
+  expect(cloud.ofType(PASSWORD)).toHaveLength(1);
+  expect(cloud.ofType(CONNECTED_REGISTRY)[0].inputs.clientTokenIds).toBeUndefined();
+});
+
+it("passes schedule, window, TTL, logging, notifications, garbage collection and password expiry through", async () => {
+  const cr = new ConnectedRegistry("tuned", {
+    ...base,
+    syncSchedule: "0 9 * * 1-5",
+    syncWindow: "PT3H",
+    messageTtl: "P7D",
+    logLevel: ConnectedRegistryLogLevel.Warning,
+    auditLogEnabled: true,
+    notifications: ["hello-world:*:*", "sample/repo/*:1.0:push"],
+    garbageCollection: { enabled: true, schedule: "0 5 * * *" },
+    passwordExpiry: "2999-12-31T23:59:59Z",
+    passwordRotationTrigger: "2026-q1",
+    clientTokens: [{ name: "puller", actions: ["content/read"] }],
+  });
+  await settle();
+  expect(cloud.get(CONNECTED_REGISTRY, "tuned").inputs).toMatchObject({
+    parent: {
+      syncProperties: { schedule: "0 9 * * 1-5", syncWindow: "PT3H", messageTtl: "P7D" },
+    },
+    logging: { logLevel: "Warning", auditLogStatus: "Enabled" },
+    notificationsList: ["hello-world:*:*", "sample/repo/*:1.0:push"],
+    garbageCollection: { enabled: true, schedule: "0 5 * * *" },
+  });
+  for (const password of cloud.ofType(PASSWORD)) {
+    expect(password.inputs).toMatchObject({ expiry: "2999-12-31T23:59:59Z", rotationTrigger: "2026-q1" });
+  }
+  expect(cloud.get(SCOPE_MAP, "tuned-client-puller").inputs.actions).toEqual(["repositories/hello-world/content/read"]);
+  expect(await unwrap(cr.clientCredentials)).toHaveProperty("puller.username", "puller");
+});
+
+it("derives the connected registry name from a valid resource name, and two instances do not collide", async () => {
+  const withoutName: ConnectedRegistryArgs = { ...base, connectedRegistryName: undefined };
+  new ConnectedRegistry("edge-site-01", { ...withoutName, clientTokens: [{ name: "client1" }] });
+  new ConnectedRegistry("two", { ...base, connectedRegistryName: "edgetwo", clientTokens: [{ name: "client2" }] });
+  await settle();
+  expect(cloud.get(CONNECTED_REGISTRY, "edge-site-01").inputs.connectedRegistryName).toBe("edgesite01");
+  expect(cloud.get(TOKEN, "edge-site-01-sync").inputs.tokenName).toBe("edgesite01");
+  expect(cloud.get(SCOPE_MAP, "edge-site-01-sync").inputs.scopeMapName).toBe("edgesite01");
+  expect(cloud.duplicateUrns).toEqual([]);
+  expect(
+    cloud
+      .ofType(PASSWORD)
+      .map((p) => p.name)
+      .sort(),
+  ).toEqual([
+    "edge-site-01-client-client1-password",
+    "edge-site-01-sync-password",
+    "two-client-client2-password",
+    "two-sync-password",
+  ]);
+});
+
+describe("rejects bad input at construction, naming the argument", () => {
+  const cases: [string, Partial<ConnectedRegistryArgs>, string][] = [
+    ["connectedRegistryName too short", { connectedRegistryName: "edge" }, "connectedRegistryName"],
+    ["connectedRegistryName with a hyphen", { connectedRegistryName: "my-edge" }, "connectedRegistryName"],
+    [
+      "connectedRegistryName starting with a digit",
+      { connectedRegistryName: "1edgeregistry" },
+      "connectedRegistryName",
+    ],
+    ["registry name as login server", { registryName: "myacr.azurecr.io" }, "registryName"],
+    ["no repositories", { repositories: [] }, "repositories"],
+    ["invalid repository", { repositories: ["hello-world", "hello world"] }, "repositories[1]"],
+    ["repository with a tag", { repositories: ["hello-world:latest"] }, "repositories[0]"],
+    ["duplicate repositories", { repositories: ["hello-world", "Hello-World"] }, "repositories"],
+    ["cron with 4 fields", { syncSchedule: "0 9 * *", syncWindow: "PT3H" }, "syncSchedule"],
+    ["cron out of range", { syncSchedule: "0 24 * * *", syncWindow: "PT3H" }, "syncSchedule"],
+    ["schedule without window", { syncSchedule: "0 9 * * *" }, "syncWindow"],
+    ["window not ISO 8601", { syncWindow: "3h" }, "syncWindow"],
+    ["window too short", { syncSchedule: "0 9 * * *", syncWindow: "PT2H" }, "syncWindow"],
+    ["window too long", { syncSchedule: "0 9 * * *", syncWindow: "P8D" }, "syncWindow"],
+    ["TTL too short", { messageTtl: "PT12H" }, "messageTtl"],
+    ["TTL too long", { messageTtl: "P91D" }, "messageTtl"],
+    ["unknown mode", { mode: "Mirror" as ConnectedRegistryMode }, "mode"],
+    ["unknown log level", { logLevel: "Verbose" as ConnectedRegistryLogLevel }, "logLevel"],
+    ["notification without action", { notifications: ["hello-world:latest"] }, "notifications[0]"],
+    ["notification with a bad action", { notifications: ["hello-world:*:pull"] }, "notifications[0]"],
+    ["expiry in the past", { passwordExpiry: "2020-01-01T00:00:00Z" }, "passwordExpiry"],
+    ["expiry not RFC 3339", { passwordExpiry: "31/12/2030" }, "passwordExpiry"],
+    ["garbage collection cron", { garbageCollection: { schedule: "daily" } }, "garbageCollection.schedule"],
+    [
+      "push client token on ReadOnly",
+      { clientTokens: [{ name: "pusher", actions: ["content/read", "content/write"] }] },
+      "clientTokens[0].actions",
+    ],
+    [
+      "unknown client action",
+      { mode: ConnectedRegistryMode.ReadWrite, clientTokens: [{ name: "client1", actions: ["pull"] }] },
+      "clientTokens[0].actions[0]",
+    ],
+    ["duplicate client tokens", { clientTokens: [{ name: "client1" }, { name: "Client1" }] }, "clientTokens[1].name"],
+    [
+      "client token named like the sync token",
+      { clientTokens: [{ name: "MyConnectedRegistry" }] },
+      "clientTokens[0].name",
+    ],
+    ["client token name too short", { clientTokens: [{ name: "abc" }] }, "clientTokens[0].name"],
+    [
+      "client repository not synced",
+      { clientTokens: [{ name: "client1", repositories: ["nginx"] }] },
+      "clientTokens[0].repositories",
+    ],
+    [
+      "more than 20 client tokens",
+      { clientTokens: Array.from({ length: 21 }, (_, i) => ({ name: `client${i + 10}` })) },
+      "clientTokens",
+    ],
+  ];
+  it.each(cases)("%s", (_label, override, path) => {
+    const error = constructionError(() => new ConnectedRegistry("bad", { ...base, ...override }));
+    expect(error.propertyPath).toBe(path);
+    expect(error.message.startsWith(`${path}: `)).toBe(true);
+  });
+
+  it("asks for connectedRegistryName when the resource name does not give a valid one", () => {
+    const withoutName: ConnectedRegistryArgs = { ...base, connectedRegistryName: undefined };
+    const error = constructionError(() => new ConnectedRegistry("edge", withoutName));
+    expect(error.propertyPath).toBe("connectedRegistryName");
+    expect(error.message).toContain("set connectedRegistryName");
+  });
+});
