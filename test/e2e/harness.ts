@@ -667,15 +667,15 @@ export interface KubeObject {
  * Runs the first container of a recorded DaemonSet with this machine's tools, as a node would: its
  * ConfigMap volumes become directories holding the recorded ConfigMap's data, its hostPath volumes are the
  * real host paths (they must lie inside the harness dir, which the test owns), and environment values that
- * name a mount path are rewritten to the local directory. Waits until `ready` is true, then stops it.
- * Returns the container's output.
+ * name a mount path are rewritten to the local directory. Waits until the container's own exec readiness
+ * probe passes (and `ready()`, when given), then stops it. Returns the container's output.
  */
 export async function runDaemonSetOnce(
   h: Harness,
   name: string,
   daemonSet: KubeObject,
   configMaps: KubeObject[],
-  ready: () => boolean,
+  ready: () => boolean = () => true,
 ): Promise<string> {
   const pod = daemonSet.spec.template.spec;
   const container = pod.containers[0];
@@ -702,7 +702,10 @@ export async function runDaemonSetOnce(
   const env: { [key: string]: string } = {};
   for (const variable of container.env ?? []) env[variable.name] = mounts[variable.value] ?? variable.value;
   const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])];
-  const started = await h.startWithEnv(name, command, args, env, async () => ready());
+  const probe: string[] | undefined = container.readinessProbe?.exec?.command;
+  const probePasses = async () =>
+    probe === undefined || (await h.run(probe[0], probe.slice(1), { env, timeoutMs: 5_000 })).code === 0;
+  const started = await h.startWithEnv(name, command, args, env, async () => ready() && (await probePasses()));
   await started.stop();
   return started.output();
 }
