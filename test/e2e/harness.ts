@@ -634,7 +634,7 @@ export async function opensslSelfSigned(h: Harness, name: string, ip: string): P
     keyFile,
     "-x509",
     "-days",
-    "2",
+    "365",
     "-subj",
     `/CN=${ip}`,
     "-out",
