@@ -3,4 +3,7 @@ export * from "./connectedRegistry";
 export * from "./containerRegistry";
 export * from "./imageImport";
 export * from "./nodeRegistryTrust";
+export * from "./registryPullSecret";
+export * from "./registryServicePrincipal";
+export * from "./registryWorkload";
 export * from "./tanzuRegistryTrust";

@@ -36,7 +36,7 @@ export interface RecordedResource {
   type: string;
   /** Logical (Pulumi) name. */
   name: string;
-  /** Inputs as the engine received them (outputs unwrapped, secrets unwrapped). */
+  /** Inputs as the engine received them: outputs resolved; secret values still wrapped (see `revealSecrets` in plainState.ts). */
   inputs: Record<string, any>;
   /** The state the mocks answered with. */
   state: Record<string, any>;
@@ -78,6 +78,12 @@ export function fakePassword(seed: string): string {
       .replace(/[^A-Za-z0-9]/g, "")
       .slice(0, 32) + "+/="
   );
+}
+
+/** A deterministic GUID-shaped value derived from `seed`. */
+export function fakeGuid(seed: string): string {
+  const hex = crypto.createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Realistic outputs for the types the components create. Tests may add or override rules. */
@@ -157,6 +163,19 @@ export const defaultOutputRules: Record<string, OutputRule> = {
   "azure-native:authorization:RoleAssignment": ({ inputs, name }) => ({
     id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? name}`,
   }),
+  // Microsoft Entra (azuread): ids and the generated client id, object ids and password.
+  "azuread:index/application:Application": ({ name }) => {
+    const objectId = fakeGuid(`application:${name}`);
+    return { id: `/applications/${objectId}`, state: { objectId, clientId: fakeGuid(`client:${name}`) } };
+  },
+  "azuread:index/servicePrincipal:ServicePrincipal": ({ inputs }) => {
+    const objectId = fakeGuid(`servicePrincipal:${inputs.clientId}`);
+    return { id: `/servicePrincipals/${objectId}`, state: { objectId } };
+  },
+  "azuread:index/applicationPassword:ApplicationPassword": ({ inputs, name }) => {
+    const keyId = fakeGuid(`password:${name}`);
+    return { id: `${inputs.applicationId}/password/${keyId}`, state: { keyId, value: fakePassword(`sp:${name}`) } };
+  },
   // Dynamic resources created by this package: `pulumi-nodejs:dynamic/edge-registry:<Kind>`.
   "pulumi-nodejs:dynamic/edge-registry:TokenPassword": ({ inputs, name }) => ({
     id: `${inputs.tokenId}/passwords/${inputs.passwordName ?? "password1"}`,

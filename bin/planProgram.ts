@@ -1,0 +1,130 @@
+/** The offline plan's command line and program settings: `Pulumi.yaml` and the stack config file. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** js-yaml, as the Pulumi SDK (a runtime dependency) installs it, wherever npm placed it. */
+export const yaml = (() => {
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve("js-yaml", { paths: [sdk] })) as { load(text: string): unknown };
+})();
+
+/** What a program receives for a `secure:` config value (never a real secret: offline there is no key). */
+export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
+
+/** Command-line options. */
+export interface PlanOptions {
+  programDir: string;
+  stack?: string;
+  json: boolean;
+  diff?: string;
+}
+
+/** Parses `argv` (without node and script); throws a usage message on bad arguments. */
+export function parseArgs(argv: readonly string[]): PlanOptions {
+  const usage = "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]";
+  const options: Partial<PlanOptions> = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+        throw new Error(`${arg} needs a value; ${usage}`);
+      }
+      return argv[++i];
+    };
+    if (arg === "--stack" || arg === "-s") {
+      options.stack = value();
+    } else if (arg === "--json") {
+      options.json = true;
+    } else if (arg === "--diff") {
+      options.diff = value();
+    } else if (arg.startsWith("-") || options.programDir !== undefined) {
+      throw new Error(`unexpected argument ${arg}; ${usage}`);
+    } else {
+      options.programDir = arg;
+    }
+  }
+  if (options.programDir === undefined) {
+    throw new Error(usage);
+  }
+  if (options.json && options.diff !== undefined) {
+    throw new Error(`--json and --diff cannot be combined; ${usage}`);
+  }
+  return options as PlanOptions;
+}
+
+/** A program's project file and stack config, as `pulumi preview` would load them. */
+export interface ProgramSettings {
+  project: string;
+  stack: string;
+  entry: string;
+  config: { [key: string]: string };
+  secretKeys: string[];
+}
+
+function readYaml(file: string): { [key: string]: unknown } {
+  const parsed = yaml.load(fs.readFileSync(file, "utf8"));
+  return parsed !== null && typeof parsed === "object" ? (parsed as { [key: string]: unknown }) : {};
+}
+
+/** Replaces every `{secure: ...}` in a config value by the placeholder; reports whether there was one. */
+function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } {
+  if (value !== null && typeof value === "object") {
+    if (!Array.isArray(value) && "secure" in value) {
+      return { value: SECRET_PLACEHOLDER, secret: true };
+    }
+    let secret = false;
+    const entries = Object.entries(value).map(([key, element]) => {
+      const inner = withoutCiphertext(element);
+      secret ||= inner.secret;
+      return [key, inner.value] as const;
+    });
+    const rebuilt = Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+    return { value: rebuilt, secret };
+  }
+  return { value, secret: false };
+}
+
+/** Loads `Pulumi.yaml` (name, main, project config defaults) and `Pulumi.<stack>.yaml` from `programDir`. */
+export function loadProgram(programDir: string, requestedStack?: string): ProgramSettings {
+  const projectFile = path.join(programDir, "Pulumi.yaml");
+  if (!fs.existsSync(projectFile)) {
+    throw new Error(`no Pulumi.yaml in ${programDir}: pass the directory of a Pulumi program`);
+  }
+  const projectYaml = readYaml(projectFile);
+  const project = String(projectYaml.name ?? path.basename(programDir));
+  const stack = requestedStack ?? "dev";
+  const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+  if (requestedStack !== undefined && !fs.existsSync(stackFile)) {
+    throw new Error(`no stack config ${stackFile} for --stack ${stack}`);
+  }
+  const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+  const config: { [key: string]: string } = {};
+  const secretKeys = new Set<string>();
+  const set = (key: string, raw: unknown) => {
+    const { value, secret } = withoutCiphertext(raw);
+    config[qualify(key)] = typeof value === "string" ? value : JSON.stringify(value);
+    if (secret) {
+      secretKeys.add(qualify(key));
+    } else {
+      secretKeys.delete(qualify(key));
+    }
+  };
+  const declared = (projectYaml.config ?? {}) as { [key: string]: unknown };
+  for (const [key, spec] of Object.entries(declared)) {
+    const isSpec = spec !== null && typeof spec === "object" && !Array.isArray(spec) && !("secure" in spec);
+    const specValue = isSpec
+      ? ((spec as { value?: unknown; default?: unknown }).value ?? (spec as { default?: unknown }).default)
+      : spec;
+    if (specValue !== undefined) {
+      set(key, specValue);
+    }
+  }
+  if (fs.existsSync(stackFile)) {
+    for (const [key, value] of Object.entries((readYaml(stackFile).config ?? {}) as { [key: string]: unknown })) {
+      set(key, value);
+    }
+  }
+  const main = typeof projectYaml.main === "string" ? projectYaml.main : ".";
+  return { project, stack, entry: path.resolve(programDir, main), config, secretKeys: [...secretKeys].sort() };
+}

@@ -1,0 +1,80 @@
+/**
+ * Checks for the parts of a container image reference (`<host>/<repository>:<tag>` or `@<digest>`,
+ * the grammar of the distribution `reference` package) and for Kubernetes object names. Each check
+ * returns `undefined` or the reason (see `Check` in validation.ts).
+ */
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const dnsName =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const bracketedIpv6 = /^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?\]$/;
+const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const digestPattern = /^sha256:[a-f0-9]{64}$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const hostExamples = "e.g. myacr.azurecr.io, 192.100.100.1, registry.local:5000 or [fd00::1]:443";
+
+/**
+ * The reason `server` is not a registry host (`host`, `host:port`, `[ipv6]` or `[ipv6]:port`), or
+ * undefined. URLs are refused: kubelet and containerd match pull credentials on the image's host
+ * exactly, so `https://myacr.azurecr.io/` would never be used for `myacr.azurecr.io/app:1`.
+ */
+export function registryHostProblem(server: string): string | undefined {
+  if (server.includes("://") || server.includes("/")) {
+    return `"${server}" is a URL or has a path; give the registry host only, ${hostExamples}.`;
+  }
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(server);
+  const host = match?.[1] ?? "";
+  const port = match?.[2];
+  if (!(ipv4.test(host) || dnsName.test(host) || bracketedIpv6.test(host))) {
+    return `"${server}" is not a registry host; ${hostExamples}.`;
+  }
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return `port ${port} in "${server}" is outside 1-65535.`;
+  }
+  return undefined;
+}
+
+/** The reason `repository` is not a repository path (lowercase, `/`-separated), or undefined. */
+export function repositoryProblem(repository: string): string | undefined {
+  return repositoryPattern.test(repository) && repository.length <= 255
+    ? undefined
+    : `"${repository}" is not a repository name; use lowercase path components separated by "/" (e.g. hello-world or team/app), without the registry host, tag or digest.`;
+}
+
+/** The reason `tag` is not an image tag, or undefined. */
+export function tagProblem(tag: string): string | undefined {
+  return tagPattern.test(tag)
+    ? undefined
+    : `"${tag}" is not an image tag; use up to 128 letters, digits, "_", "." or "-", not starting with "." or "-".`;
+}
+
+/** The reason `digest` is not a sha256 manifest digest, or undefined. */
+export function digestProblem(digest: string): string | undefined {
+  return digestPattern.test(digest)
+    ? undefined
+    : `"${digest}" is not a manifest digest; expected sha256: followed by 64 lowercase hex digits (see \`az acr repository show-manifests\` or \`crane digest\`).`;
+}
+
+/** The reason `name` is not a DNS-1123 label (namespaces, container and port names), or undefined. */
+export function dns1123LabelProblem(name: string): string | undefined {
+  return dns1123Label.test(name) && name.length <= 63
+    ? undefined
+    : `"${name}" is not a DNS-1123 label; use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
+}
+
+/** The reason `name` is not a DNS-1123 subdomain (Secret, ServiceAccount and Deployment names), or undefined. */
+export function dns1123SubdomainProblem(name: string): string | undefined {
+  return dns1123Subdomain.test(name) && name.length <= 253
+    ? undefined
+    : `"${name}" is not a DNS-1123 subdomain; use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit.`;
+}
+
+/** The reason `value` is not a Kubernetes label value, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  return /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) && value.length <= 63
+    ? undefined
+    : `"${value}" is not a Kubernetes label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
+}
