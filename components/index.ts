@@ -1,8 +1,11 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
 export * from "./connectedRegistry";
+export * from "./connectedRegistryExtension";
 export * from "./containerRegistry";
+export * from "./edgeRegistrySite";
 export * from "./imageImport";
 export * from "./nodeRegistryTrust";
+export * from "./registryCertificate";
 export * from "./registryPullSecret";
 export * from "./registryServicePrincipal";
 export * from "./registryWorkload";

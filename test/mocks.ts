@@ -22,6 +22,7 @@
  */
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { tlsOutputRules } from "./tlsDouble";
 
 /** The subscription every mocked ARM id lives in. */
 export const SUBSCRIPTION_ID = "8f2b1d6e-3c4a-4e5f-9a7b-1c2d3e4f5a6b";
@@ -55,13 +56,13 @@ export interface RecordedCall {
 }
 
 /** Computes the outputs of a resource type from its registration. */
-export type OutputRule = (
-  args: pulumi.runtime.MockResourceArgs,
-  cloud: MockCloud,
-) => {
+export type OutputRule = (args: pulumi.runtime.MockResourceArgs, cloud: MockCloud) => RuleResult | Promise<RuleResult>;
+
+/** The id and state an {@link OutputRule} answers with. */
+export interface RuleResult {
   id?: string;
   state?: Record<string, any>;
-};
+}
 
 const armPrefix = (resourceGroupName: string) =>
   `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${resourceGroupName}`;
@@ -187,6 +188,11 @@ export const defaultOutputRules: Record<string, OutputRule> = {
       creationTime: "2026-01-01T00:00:00Z",
     },
   }),
+  // @pulumi/tls: real keys and X.509 certificates (see tlsDouble.ts).
+  ...tlsOutputRules,
+  "pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation": ({ inputs }) => ({
+    id: `${registryArmId(inputs.resourceGroupName, inputs.registryName)}/connectedRegistries/${inputs.connectedRegistryName}/deactivation`,
+  }),
   "pulumi-nodejs:dynamic/edge-registry:ImageImport": ({ inputs }) => ({
     id: `${registryArmId(inputs.resourceGroupName, inputs.registryName)}/imports/${(inputs.targetTags ?? []).join(",")}`,
   }),
@@ -228,7 +234,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
     this.seenNames.add(key);
     const rule = this.rules[args.type];
-    const computed = rule ? rule(args, this) : {};
+    const computed = rule ? await rule(args, this) : {};
     const id = computed.id ?? `${args.name}-id`;
     const state = { ...defaultState(args), ...computed.state };
     const record: RecordedResource = {

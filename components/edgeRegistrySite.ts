@@ -1,0 +1,366 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import { ContainerRegistry } from "./containerRegistry";
+import { ImageImport } from "./imageImport";
+import { ConnectedRegistry, ConnectedRegistryMode, ConnectedRegistryLogLevel } from "./connectedRegistry";
+import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
+import { NodeRegistryTrust } from "./nodeRegistryTrust";
+import { RegistryPullSecret } from "./registryPullSecret";
+import { RegistryWorkload } from "./registryWorkload";
+import { inputError, knownValue } from "./validation";
+
+/** The image the quickstart syncs and runs when no other is given. */
+const helloWorldSource = "mcr.microsoft.com/mcr/hello-world:latest";
+
+/**
+ * Arguments of {@link EdgeRegistrySite}. Plain values only (no component references), so the site can be
+ * declared from every Pulumi language and from stack config.
+ */
+export interface EdgeRegistrySiteArgs {
+  /** Resource group of the cloud registry and its connected registry. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Azure region of a registry this site creates. Default: the resource group's provider default location. */
+  readonly location?: pulumi.Input<string>;
+  /**
+   * Name of the registry to create (5-50 letters and digits, globally unique). Default: derived from the site's
+   * name. Conflicts with `existingRegistryName`.
+   */
+  readonly registryName?: pulumi.Input<string>;
+  /**
+   * Use this existing registry (Premium, dedicated data endpoint enabled) instead of creating one, in
+   * `resourceGroupName`. Conflicts with `registryName`.
+   */
+  readonly existingRegistryName?: pulumi.Input<string>;
+  /**
+   * Images imported into the cloud registry before the connected registry syncs, e.g.
+   * `mcr.microsoft.com/mcr/hello-world:latest` (target `hello-world:latest`). Default: the hello-world image
+   * when `repositories` is left at its default, none otherwise.
+   */
+  readonly imports?: pulumi.Input<string>[];
+  /** Connected registry name (5-40 letters and digits, starting with a letter). Default: derived from the site's name. */
+  readonly connectedRegistryName?: pulumi.Input<string>;
+  /** Connected registry mode. Default `ReadOnly` (the documented secure default). */
+  readonly connectedRegistryMode?: pulumi.Input<ConnectedRegistryMode>;
+  /** Repositories synced to the edge. Default `["hello-world"]`. */
+  readonly repositories?: pulumi.Input<string>[];
+  /** Sync schedule (cron, 5 fields). Default `* * * * *` (continuous). */
+  readonly syncSchedule?: pulumi.Input<string>;
+  /** Sync window (ISO 8601 duration PT3H..P7D); required with a non-continuous `syncSchedule`. */
+  readonly syncWindow?: pulumi.Input<string>;
+  /** Connected registry log level. Default `Information`. */
+  readonly logLevel?: pulumi.Input<ConnectedRegistryLogLevel>;
+  /** Name of the client token workloads pull with (it is the docker username). Default `<connectedRegistryName>client`. */
+  readonly clientTokenName?: pulumi.Input<string>;
+
+  /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
+  readonly clusterName: pulumi.Input<string>;
+  /** Resource group of the cluster. Default: `resourceGroupName`. */
+  readonly clusterResourceGroupName?: pulumi.Input<string>;
+  /** Kind of cluster. Default `ConnectedClusters` (Arc-enabled Kubernetes). */
+  readonly clusterType?: pulumi.Input<ClusterType>;
+  /** A free IP address in the cluster's service CIDR for the connected registry service, e.g. `192.100.100.1`. */
+  readonly serviceClusterIP: pulumi.Input<string>;
+  /** The cluster's service CIDR; when given, `serviceClusterIP` is checked against it at preview. */
+  readonly serviceCidr?: pulumi.Input<string>;
+  /** How the connected registry gets its TLS certificate. Default `CertManager`. */
+  readonly tlsMode?: pulumi.Input<TlsMode>;
+  /** Your own certificate for `tlsMode: Certificate` or `KubernetesSecret`; generated for `serviceClusterIP` when omitted. */
+  readonly certificate?: pulumi.Input<TlsCertificate>;
+  /** Existing `kubernetes.io/tls` Secret for `tlsMode: KubernetesSecret`. Default: one is created. */
+  readonly tlsSecretName?: pulumi.Input<string>;
+  /** Let the extension make every node trust the registry's CA. Default true. */
+  readonly trustDistribution?: pulumi.Input<boolean>;
+  /**
+   * Install the CA into containerd's hosts directory on every node with {@link NodeRegistryTrust}. Default: true
+   * when `trustDistribution` is false. Needs a known CA, so `tlsMode` must be `Certificate` or `KubernetesSecret`.
+   */
+  readonly nodeTrust?: pulumi.Input<boolean>;
+  /** containerd hosts directory on the nodes, for `nodeTrust`. Default `/etc/containerd/certs.d`. */
+  readonly nodeTrustHostsDir?: pulumi.Input<string>;
+  /** Storage class of the connected registry's volume claim (set it when claims stay Pending). */
+  readonly pvcStorageClassName?: pulumi.Input<string>;
+  /** Size of the connected registry's volume claim, e.g. `250Gi`. */
+  readonly pvcStorageRequest?: pulumi.Input<string>;
+  /** Extension release train. Default `preview`. */
+  readonly releaseTrain?: pulumi.Input<string>;
+
+  /** Namespace of the pull secret and workload; created unless `createWorkloadNamespace` is false. Default `edge-apps`. */
+  readonly workloadNamespace?: pulumi.Input<string>;
+  /** Create `workloadNamespace`. Default true. */
+  readonly createWorkloadNamespace?: pulumi.Input<boolean>;
+  /** Deploy a workload pulling from the connected registry. Default true. */
+  readonly deployWorkload?: pulumi.Input<boolean>;
+  /** Repository the workload runs. Default: the first of `repositories`. */
+  readonly workloadRepository?: pulumi.Input<string>;
+  /** Tag of the workload image. Default `latest` (with a warning; prefer `workloadDigest`). Conflicts with `workloadDigest`. */
+  readonly workloadTag?: pulumi.Input<string>;
+  /** Digest of the workload image (`sha256:...`), preferred over a tag. Conflicts with `workloadTag`. */
+  readonly workloadDigest?: pulumi.Input<string>;
+  /** Workload replicas. Default 1. */
+  readonly workloadReplicas?: pulumi.Input<number>;
+  /** Azure subscription for the dynamic providers (password generation, imports, deactivation). Default: the provider's. */
+  readonly subscriptionId?: pulumi.Input<string>;
+}
+
+/**
+ * A whole edge site, as in the connected registry quickstart: a cloud registry (or an existing one) with image
+ * imports, a connected registry with a client token, the Arc extension that runs it in the cluster (deactivated
+ * before it is removed or replaced), a pull secret and a hardened workload pulling through the edge registry.
+ *
+ * Pass the cluster's Kubernetes provider in `providers` (or as the default provider) for the in-cluster parts.
+ */
+export class EdgeRegistrySite extends pulumi.ComponentResource {
+  /** Login server of the cloud registry, e.g. `myacrregistry.azurecr.io`. */
+  public readonly registryLoginServer: pulumi.Output<string>;
+  /** Name of the cloud registry. */
+  public readonly registryName: pulumi.Output<string>;
+  /** Name of the connected registry. */
+  public readonly connectedRegistryName: pulumi.Output<string>;
+  /** Connected registry connection state (`Online`, `Offline`, `Syncing`, `Unhealthy`). */
+  public readonly connectionState: pulumi.Output<string>;
+  /** Connected registry activation status (`Active` once the extension has started it). */
+  public readonly activationStatus: pulumi.Output<string>;
+  /** Provisioning state of the Arc extension (`Succeeded` when installed). */
+  public readonly extensionProvisioningState: pulumi.Output<string>;
+  /** ARM id of the Arc extension. */
+  public readonly extensionId: pulumi.Output<string>;
+  /** Where pods pull from: the connected registry's cluster IP. */
+  public readonly registryEndpoint: pulumi.Output<string>;
+  /** The CA nodes must trust, when known (certificate and secret modes). */
+  public readonly caCertificatePem: pulumi.Output<string | undefined>;
+  /** The image the workload runs, e.g. `192.100.100.1/hello-world:latest`; empty when no workload is deployed. */
+  public readonly workloadImage: pulumi.Output<string | undefined>;
+  /** Name of the pull secret in `workloadNamespace`. */
+  public readonly pullSecretName: pulumi.Output<string>;
+  /** The connected registry's connection string (secret). */
+  public readonly connectionString: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeRegistrySiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("edge-registry:index:EdgeRegistrySite", name, {}, opts);
+    checkSiteArgs(args);
+    const parent = { parent: this };
+
+    const repositoriesDefaulted = args.repositories === undefined;
+    const repositories = args.repositories ?? ["hello-world"];
+    const imports = args.imports ?? (repositoriesDefaulted ? [helloWorldSource] : []);
+
+    let registryName: pulumi.Output<string>;
+    let loginServer: pulumi.Output<string>;
+    let importsDone: pulumi.Resource[];
+    if (args.existingRegistryName !== undefined) {
+      registryName = pulumi.output(args.existingRegistryName);
+      loginServer = registryName.apply((n) => `${n.toLowerCase()}.azurecr.io`);
+      importsDone = imports.map(
+        (source, index) =>
+          new ImageImport(
+            `${name}-import-${index}`,
+            { resourceGroupName: args.resourceGroupName, registryName, source, subscriptionId: args.subscriptionId },
+            parent,
+          ),
+      );
+    } else {
+      const registry = new ContainerRegistry(
+        `${name}-registry`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          registryName: args.registryName,
+          imports: imports.map((source) => ({ source })),
+        },
+        parent,
+      );
+      registryName = registry.registryName;
+      loginServer = registry.loginServer;
+      importsDone = [registry];
+    }
+
+    // Token names name child resources, so they must be known while the program runs.
+    const connectedRegistryName = knownValue(args.connectedRegistryName) ?? defaultConnectedRegistryName(name);
+    const clientTokenName = knownValue(args.clientTokenName) ?? `${connectedRegistryName}client`;
+    const connected = new ConnectedRegistry(
+      `${name}-connected`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        registryName,
+        connectedRegistryName,
+        mode: args.connectedRegistryMode,
+        repositories,
+        syncSchedule: args.syncSchedule,
+        syncWindow: args.syncWindow,
+        logLevel: args.logLevel,
+        clientTokens: [{ name: clientTokenName }],
+        subscriptionId: args.subscriptionId,
+      },
+      { parent: this, dependsOn: importsDone },
+    );
+
+    const extension = new ConnectedRegistryExtension(
+      `${name}-extension`,
+      {
+        resourceGroupName: args.clusterResourceGroupName ?? args.resourceGroupName,
+        clusterName: args.clusterName,
+        clusterType: args.clusterType,
+        extensionName: connected.connectedRegistryName,
+        connectionString: connected.connectionString,
+        serviceClusterIP: args.serviceClusterIP,
+        serviceCidr: args.serviceCidr,
+        tlsMode: args.tlsMode,
+        certificate: args.certificate,
+        tlsSecretName: args.tlsSecretName,
+        trustDistribution: args.trustDistribution,
+        pvcStorageClassName: args.pvcStorageClassName,
+        pvcStorageRequest: args.pvcStorageRequest,
+        releaseTrain: args.releaseTrain,
+        connectedRegistry: {
+          resourceGroupName: args.resourceGroupName,
+          registryName,
+          connectedRegistryName: connected.connectedRegistryName,
+          subscriptionId: args.subscriptionId,
+        },
+      },
+      parent,
+    );
+
+    const trustDistribution = knownValue(args.trustDistribution) ?? true;
+    const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
+    if (nodeTrust) {
+      new NodeRegistryTrust(
+        `${name}-node-trust`,
+        {
+          registryHost: pulumi.output(args.serviceClusterIP),
+          caCertificatePem: extension.caCertificatePem.apply((pem) => {
+            if (!pem) {
+              throw inputError(
+                "nodeTrust",
+                "the registry's CA is not known in this TLS mode; use tlsMode Certificate or KubernetesSecret, or leave trustDistribution on.",
+              );
+            }
+            return pem;
+          }),
+          hostsDir: args.nodeTrustHostsDir,
+        },
+        parent,
+      );
+    }
+
+    const namespaceName = pulumi.output(args.workloadNamespace ?? "edge-apps");
+    const namespace =
+      knownValue(args.createWorkloadNamespace) === false
+        ? undefined
+        : new corev1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, parent);
+    const workloadNamespace = namespace ? namespace.metadata.name : namespaceName;
+
+    const credential = connected.clientCredentials.apply((credentials) => credentials[clientTokenName]);
+    const pullSecret = new RegistryPullSecret(
+      `${name}-pull`,
+      {
+        server: args.serviceClusterIP,
+        username: credential.apply((c) => c.username),
+        password: pulumi.secret(credential.apply((c) => c.password)),
+        namespace: workloadNamespace,
+      },
+      parent,
+    );
+
+    let workloadImage: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (knownValue(args.deployWorkload) !== false) {
+      const workload = new RegistryWorkload(
+        `${name}-workload`,
+        {
+          namespace: workloadNamespace,
+          registryServer: args.serviceClusterIP,
+          repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
+          tag: args.workloadDigest === undefined ? (args.workloadTag ?? "latest") : undefined,
+          digest: args.workloadDigest,
+          imagePullSecretNames: [pullSecret.secretName],
+          replicas: args.workloadReplicas,
+        },
+        // The pods can only pull once the extension serves the registry.
+        { parent: this, dependsOn: [extension] },
+      );
+      workloadImage = workload.image;
+    }
+
+    this.registryLoginServer = loginServer;
+    this.registryName = registryName;
+    this.connectedRegistryName = connected.connectedRegistryName;
+    this.connectionState = connected.connectionState;
+    this.activationStatus = connected.activationStatus;
+    this.extensionProvisioningState = extension.provisioningState;
+    this.extensionId = extension.extensionId;
+    this.registryEndpoint = extension.registryEndpoint;
+    this.caCertificatePem = extension.caCertificatePem;
+    this.workloadImage = workloadImage;
+    this.pullSecretName = pullSecret.secretName;
+    this.connectionString = pulumi.secret(connected.connectionString);
+    this.registerOutputs({
+      registryLoginServer: this.registryLoginServer,
+      registryName: this.registryName,
+      connectedRegistryName: this.connectedRegistryName,
+      connectionState: this.connectionState,
+      activationStatus: this.activationStatus,
+      extensionProvisioningState: this.extensionProvisioningState,
+      extensionId: this.extensionId,
+      registryEndpoint: this.registryEndpoint,
+      caCertificatePem: this.caCertificatePem,
+      workloadImage: this.workloadImage,
+      pullSecretName: this.pullSecretName,
+      connectionString: this.connectionString,
+    });
+  }
+}
+
+/** The site's own cross-argument rules; each component checks its own arguments. */
+function checkSiteArgs(args: EdgeRegistrySiteArgs): void {
+  if (args.registryName !== undefined && args.existingRegistryName !== undefined) {
+    throw inputError(
+      "existingRegistryName",
+      "cannot be combined with registryName: set registryName to create a registry, or existingRegistryName to use one.",
+    );
+  }
+  if (args.existingRegistryName !== undefined && args.location !== undefined) {
+    throw inputError(
+      "location",
+      "applies only to a registry the site creates; remove it when using existingRegistryName.",
+    );
+  }
+  if (args.workloadTag !== undefined && args.workloadDigest !== undefined) {
+    throw inputError(
+      "workloadDigest",
+      "cannot be combined with workloadTag: pin the image by digest (preferred) or by tag.",
+    );
+  }
+  const tlsMode = knownValue(args.tlsMode) ?? TlsMode.CertManager;
+  const trustDistribution = knownValue(args.trustDistribution) ?? true;
+  const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
+  if (nodeTrust && (tlsMode === TlsMode.CertManager || tlsMode === TlsMode.PreinstalledCertManager)) {
+    throw inputError(
+      "nodeTrust",
+      `needs the registry's CA, which cert-manager creates inside the cluster in tlsMode ${tlsMode}; use tlsMode Certificate or KubernetesSecret, keep trustDistribution on, or set nodeTrust false and trust the CA yourself.`,
+    );
+  }
+  for (const key of ["connectedRegistryName", "clientTokenName"] as const) {
+    if (args[key] !== undefined && knownValue(args[key]) === undefined) {
+      throw inputError(
+        key,
+        "must be a plain string (it names resources); pass a literal or a config value, not an output.",
+      );
+    }
+  }
+  if (
+    knownValue(args.deployWorkload) === false &&
+    (args.workloadTag !== undefined || args.workloadDigest !== undefined)
+  ) {
+    throw inputError(
+      "deployWorkload",
+      "is false, so workloadTag/workloadDigest would be ignored; remove them or deploy the workload.",
+    );
+  }
+}
+
+/** `my-site` → `mysite`, padded to the 5-character minimum; the ConnectedRegistry component validates the result. */
+function defaultConnectedRegistryName(name: string): string {
+  const letters = name.replace(/[^a-zA-Z0-9]/g, "");
+  const withLetter = /^[a-zA-Z]/.test(letters) ? letters : `edge${letters}`;
+  return withLetter.length >= 5 ? withLetter.slice(0, 40) : `${withLetter}edge`.slice(0, 40);
+}

@@ -1,0 +1,27 @@
+/**
+ * The root program: one whole edge site from stack config. See the README's "Root program" section and
+ * `Pulumi.example.yaml` for every key.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/kubernetes/provider";
+import { EdgeRegistrySite } from "../components";
+import { readSiteConfig } from "./siteConfig";
+
+const config = new pulumi.Config();
+const args = readSiteConfig(config);
+
+// The cluster's kubeconfig (secret) when given; otherwise the ambient one (KUBECONFIG / ~/.kube/config).
+const kubeconfig = config.getSecret("kubeconfig");
+const kubernetes = kubeconfig ? new Provider("cluster", { kubeconfig }) : undefined;
+
+const site = new EdgeRegistrySite(pulumi.getStack(), args, kubernetes ? { providers: [kubernetes] } : undefined);
+
+export const registryLoginServer = site.registryLoginServer;
+export const connectedRegistryName = site.connectedRegistryName;
+export const connectionState = site.connectionState;
+export const activationStatus = site.activationStatus;
+export const extensionProvisioningState = site.extensionProvisioningState;
+export const registryEndpoint = site.registryEndpoint;
+export const workloadImage = site.workloadImage;
+export const caCertificatePem = site.caCertificatePem;
+export const connectionString = site.connectionString;

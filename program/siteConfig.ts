@@ -1,0 +1,148 @@
+/**
+ * Reads an {@link EdgeRegistrySiteArgs} from stack config (`pulumi config set <key> <value>`, secrets with
+ * `--secret`). A missing or wrong key fails with a message naming the key, as `pulumi preview` shows it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ClusterType,
+  ConnectedRegistryLogLevel,
+  ConnectedRegistryMode,
+  EdgeRegistrySiteArgs,
+  TlsCertificate,
+  TlsMode,
+} from "../components";
+
+/** Every key the root program reads; anything else in the stack's namespace is a typo. */
+export const siteConfigKeys = [
+  "resourceGroupName",
+  "location",
+  "registryName",
+  "existingRegistryName",
+  "imports",
+  "connectedRegistryName",
+  "connectedRegistryMode",
+  "repositories",
+  "syncSchedule",
+  "syncWindow",
+  "logLevel",
+  "clientTokenName",
+  "clusterName",
+  "clusterResourceGroupName",
+  "clusterType",
+  "serviceClusterIP",
+  "serviceCidr",
+  "tlsMode",
+  "certificatePem",
+  "privateKeyPem",
+  "caCertificatePem",
+  "tlsSecretName",
+  "trustDistribution",
+  "nodeTrust",
+  "nodeTrustHostsDir",
+  "pvcStorageClassName",
+  "pvcStorageRequest",
+  "releaseTrain",
+  "workloadNamespace",
+  "createWorkloadNamespace",
+  "deployWorkload",
+  "workloadRepository",
+  "workloadTag",
+  "workloadDigest",
+  "workloadReplicas",
+  "subscriptionId",
+  "kubeconfig",
+] as const;
+
+/** Reads one enum-valued key, failing with the allowed values. */
+function getEnum<E extends string>(config: pulumi.Config, key: string, values: Record<string, E>): E | undefined {
+  const value = config.get(key);
+  if (value === undefined) {
+    return undefined;
+  }
+  const allowed = Object.values(values);
+  if (!allowed.includes(value as E)) {
+    throw new Error(
+      `Configuration '${config.name}:${key}' is "${value}"; use one of ${allowed.join(", ")} (pulumi config set ${key} <value>).`,
+    );
+  }
+  return value as E;
+}
+
+/** Reads a list of strings given as a JSON array (`pulumi config set --path 'repositories[0]' hello-world`). */
+function getStringList(config: pulumi.Config, key: string): string[] | undefined {
+  const value = config.getObject<unknown>(key);
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new Error(
+      `Configuration '${config.name}:${key}' must be a list of strings, e.g. pulumi config set --path '${key}[0]' hello-world.`,
+    );
+  }
+  return value;
+}
+
+/** Fails on keys in the program's namespace that it does not read (usually a typo). */
+export function checkUnknownKeys(config: pulumi.Config): void {
+  const prefix = `${config.name}:`;
+  const known = new Set<string>(siteConfigKeys);
+  const all = Object.keys(pulumi.runtime.allConfig());
+  const unknown = all.filter((k) => k.startsWith(prefix) && !known.has(k.slice(prefix.length)));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown configuration ${unknown.map((k) => `'${k}'`).join(", ")}; the keys are: ${siteConfigKeys.join(", ")}.`,
+    );
+  }
+}
+
+/** The site arguments from stack config. */
+export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
+  checkUnknownKeys(config);
+  const certificatePem = config.get("certificatePem");
+  const privateKeyPem = config.getSecret("privateKeyPem");
+  if ((certificatePem === undefined) !== (privateKeyPem === undefined)) {
+    throw new Error(
+      `Configuration '${config.name}:${certificatePem === undefined ? "certificatePem" : "privateKeyPem"}' is missing: set both certificatePem and privateKeyPem (the key with --secret), or neither.`,
+    );
+  }
+  const certificate: TlsCertificate | undefined =
+    certificatePem !== undefined && privateKeyPem !== undefined
+      ? { certificatePem, privateKeyPem, caCertificatePem: config.get("caCertificatePem") }
+      : undefined;
+  return {
+    resourceGroupName: config.require("resourceGroupName"),
+    location: config.get("location"),
+    registryName: config.get("registryName"),
+    existingRegistryName: config.get("existingRegistryName"),
+    imports: getStringList(config, "imports"),
+    connectedRegistryName: config.get("connectedRegistryName"),
+    connectedRegistryMode: getEnum(config, "connectedRegistryMode", ConnectedRegistryMode),
+    repositories: getStringList(config, "repositories"),
+    syncSchedule: config.get("syncSchedule"),
+    syncWindow: config.get("syncWindow"),
+    logLevel: getEnum(config, "logLevel", ConnectedRegistryLogLevel),
+    clientTokenName: config.get("clientTokenName"),
+    clusterName: config.require("clusterName"),
+    clusterResourceGroupName: config.get("clusterResourceGroupName"),
+    clusterType: getEnum(config, "clusterType", ClusterType),
+    serviceClusterIP: config.require("serviceClusterIP"),
+    serviceCidr: config.get("serviceCidr"),
+    tlsMode: getEnum(config, "tlsMode", TlsMode),
+    certificate,
+    tlsSecretName: config.get("tlsSecretName"),
+    trustDistribution: config.getBoolean("trustDistribution"),
+    nodeTrust: config.getBoolean("nodeTrust"),
+    nodeTrustHostsDir: config.get("nodeTrustHostsDir"),
+    pvcStorageClassName: config.get("pvcStorageClassName"),
+    pvcStorageRequest: config.get("pvcStorageRequest"),
+    releaseTrain: config.get("releaseTrain"),
+    workloadNamespace: config.get("workloadNamespace"),
+    createWorkloadNamespace: config.getBoolean("createWorkloadNamespace"),
+    deployWorkload: config.getBoolean("deployWorkload"),
+    workloadRepository: config.get("workloadRepository"),
+    workloadTag: config.get("workloadTag"),
+    workloadDigest: config.get("workloadDigest"),
+    workloadReplicas: config.getNumber("workloadReplicas"),
+    subscriptionId: config.get("subscriptionId"),
+  };
+}
