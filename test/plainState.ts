@@ -7,6 +7,9 @@
  */
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { isSecretValue, revealSecrets } from "./secrets";
+
+export { isSecretValue, revealSecrets };
 
 interface RawRequest {
   getType?(): string;
@@ -38,26 +41,6 @@ export function withoutSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, withoutSecrets(v)]));
   }
   return value;
-}
-
-/** The value with every secret wrapper replaced by the value it wraps (mocks record some wrappers as is). */
-export function revealSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(revealSecrets);
-  }
-  if (value && typeof value === "object") {
-    const object = value as Record<string, unknown>;
-    if (object[specialSigKey] === specialSecretSig) {
-      return revealSecrets(object.value);
-    }
-    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, revealSecrets(v)]));
-  }
-  return value;
-}
-
-/** True when the recorded value is wrapped as a secret. */
-export function isSecretValue(value: unknown): boolean {
-  return !!value && typeof value === "object" && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 }
 
 type Handler = (this: MockMonitor, req: RawRequest, callback: unknown) => unknown;

@@ -21,6 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as x509 from "@peculiar/x509";
 import type * as pulumi from "@pulumi/pulumi";
+import { revealSecrets } from "./secrets";
 
 type WebCrypto = crypto.webcrypto.Crypto;
 type SigningAlgorithm = crypto.webcrypto.RsaHashedImportParams | crypto.webcrypto.EcKeyImportParams;
@@ -333,21 +334,7 @@ async function locallySignedCertState(inputs: Record<string, any>): Promise<TlsR
   return { id: result.id, state: { ...result.state, caKeyAlgorithm: result.state?.keyAlgorithm } };
 }
 
-const secretSig = "4dabf18193072939515e22adb298388d";
-
-/** Inputs with secret wrappers (`{[secretSig]: ..., value}`, how the engine receives secrets) removed. */
-export function revealSecrets(value: any): any {
-  if (Array.isArray(value)) {
-    return value.map(revealSecrets);
-  }
-  if (value !== null && typeof value === "object") {
-    if (secretSig in value) {
-      return revealSecrets(value.value);
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v)]));
-  }
-  return value;
-}
+export { revealSecrets };
 
 /** True when every named input is a known string (in a mocked preview they may be unknown). */
 const known = (inputs: Record<string, any>, ...names: string[]) => names.every((n) => typeof inputs[n] === "string");
