@@ -74,7 +74,7 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
   // Preview: providers echo the inputs (secrets stay wrapped as secrets) and compute nothing else, so every
   // other output stays unknown, as does the id.
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: undefined, state: args.inputs }),
+    newResource: (args) => ({ id: undefined, state: withAutoNameUnknown(args.type, args.inputs) }),
     call: () => ({}),
   };
   await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
@@ -205,4 +205,16 @@ if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/**
+ * Kubernetes objects without `metadata.name` are auto-named by the provider: in a real preview that name is
+ * unknown, so dependants (e.g. a pod's `imagePullSecrets`) must show `(known after deploy)`, not nothing.
+ */
+function withAutoNameUnknown(type: string, inputs: { [key: string]: any }): { [key: string]: any } {
+  const metadata = inputs.metadata;
+  if (!type.startsWith("kubernetes:") || metadata === null || typeof metadata !== "object" || "name" in metadata) {
+    return inputs;
+  }
+  return { ...inputs, metadata: { ...metadata, name: pulumi.runtime.unknownValue } };
 }

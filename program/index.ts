@@ -14,7 +14,14 @@ const args = readSiteConfig(config);
 const kubeconfig = config.getSecret("kubeconfig");
 const kubernetes = kubeconfig ? new Provider("cluster", { kubeconfig }) : undefined;
 
-const site = new EdgeRegistrySite(pulumi.getStack(), args, kubernetes ? { providers: [kubernetes] } : undefined);
+// One logical name for every stack (URNs already carry the stack), so plans of two stacks compare resource by
+// resource. Stacks sharing a registry still get distinct connected registries: the default name comes from the stack.
+const stackName = `edge${pulumi.getStack().replace(/[^a-zA-Z0-9]/g, "")}`.slice(0, 40);
+const site = new EdgeRegistrySite(
+  "site",
+  { ...args, connectedRegistryName: args.connectedRegistryName ?? stackName },
+  kubernetes ? { providers: [kubernetes] } : undefined,
+);
 
 export const registryLoginServer = site.registryLoginServer;
 export const connectedRegistryName = site.connectedRegistryName;

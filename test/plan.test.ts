@@ -341,3 +341,50 @@ describe("bin/register.js", () => {
     });
   });
 });
+
+describe("the root program's plans (issue: a reviewer sees exactly what a TLS mode change does)", () => {
+  let siteDiff: Run;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "site-plan-"));
+    const before = await plan([".", "--stack", "example", "--json"]);
+    expect(before.code).toBe(0);
+    fs.writeFileSync(path.join(dir, "example.json"), before.stdout);
+    siteDiff = await plan([".", "--stack", "example-certificate", "--diff", path.join(dir, "example.json")]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60000);
+
+  it("CertManager → Certificate adds the certificate resources and changes only the extension's settings", () => {
+    expect(siteDiff.code).toBe(0);
+    const created = [...siteDiff.stdout.matchAll(/^- ➕ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(created.sort()).toEqual(
+      [
+        "edge-registry:index:RegistryCertificate site-extension-tls",
+        "tls:index/certRequest:CertRequest site-extension-tls-server",
+        "tls:index/locallySignedCert:LocallySignedCert site-extension-tls-server",
+        "tls:index/privateKey:PrivateKey site-extension-tls-ca",
+        "tls:index/privateKey:PrivateKey site-extension-tls-server",
+        "tls:index/selfSignedCert:SelfSignedCert site-extension-tls-ca",
+      ].sort(),
+    );
+    expect(siteDiff.stdout).toContain("0 to delete");
+    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map((m) => m[1]);
+    expect(updated.sort()).toEqual(
+      [
+        "azure-native:kubernetesconfiguration:Extension",
+        "edge-registry:index:ConnectedRegistryExtension",
+        "pulumi:pulumi:Stack",
+      ].sort(),
+    );
+    expect(siteDiff.stdout).toContain(
+      '| <code>configurationSettings["cert-manager.enabled"]</code> | (none) | <code>"false"</code> |',
+    );
+    expect(siteDiff.stdout).toContain(
+      '| <code>configurationSettings["cert-manager.install"]</code> | (none) | <code>"false"</code> |',
+    );
+    expect(siteDiff.stdout).toContain(
+      '| <code>tlsMode</code> | <code>"CertManager"</code> | <code>"Certificate"</code> |',
+    );
+  });
+});
