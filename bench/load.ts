@@ -14,7 +14,6 @@ export const lazyModules = [
   "@pulumi/azuread",
   "kubernetes-models",
   "@peculiar/x509",
-  "typescript",
 ];
 
 /**
