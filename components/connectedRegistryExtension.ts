@@ -345,14 +345,7 @@ const deactivationProvider = makeDeactivationProvider(createRegistryClient);
 /** `pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation`. */
 class ConnectedRegistryDeactivation extends pulumi.dynamic.Resource {
   constructor(name: string, props: DeactivationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      deactivationProvider,
-      name,
-      props,
-      opts,
-      "edge-registry",
-      "ConnectedRegistryDeactivation",
-    );
+    super(deactivationProvider, name, props, opts, "edge-registry", "ConnectedRegistryDeactivation");
   }
 }
 
