@@ -235,6 +235,8 @@ function main(): void {
       throw new Error(`BENCHMARKS.md lacks the ${begin} ... ${end} markers`);
     }
     fs.writeFileSync(file, `${existing.slice(0, from + begin.length)}\n${results}\n${existing.slice(to)}`);
+    // Formatted like every other file, so `npm run lint` (prettier --check) passes after a run.
+    execFileSync("npx", ["prettier", "--write", file], { cwd: root, stdio: "ignore" });
     log("wrote BENCHMARKS.md");
   } else {
     console.log(results);
