@@ -336,17 +336,16 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
 /** Inputs of the deactivation resource, each possibly an Output. */
 type DeactivationArgs = { [K in keyof DeactivationInputs]: pulumi.Input<DeactivationInputs[K]> };
 
+/**
+ * One provider object for every deactivation resource: the SDK caches a dynamic provider's serialized closure
+ * per provider object, so a new object per resource would serialize (and store) the closure again each time.
+ */
+const deactivationProvider = makeDeactivationProvider(createRegistryClient);
+
 /** `pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation`. */
 class ConnectedRegistryDeactivation extends pulumi.dynamic.Resource {
   constructor(name: string, props: DeactivationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      makeDeactivationProvider(createRegistryClient),
-      name,
-      props,
-      opts,
-      "edge-registry",
-      "ConnectedRegistryDeactivation",
-    );
+    super(deactivationProvider, name, props, opts, "edge-registry", "ConnectedRegistryDeactivation");
   }
 }
 

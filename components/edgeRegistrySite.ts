@@ -197,7 +197,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         clientTokens: [{ name: clientTokenName }],
         subscriptionId: args.subscriptionId,
       },
-      { parent: this, dependsOn: importsDone },
+      parent,
     );
 
     const extension = new ConnectedRegistryExtension(
@@ -224,7 +224,9 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           subscriptionId: args.subscriptionId,
         },
       },
-      parent,
+      // The images must be in the cloud registry before the extension activates the connected registry (its
+      // first sync); the connected registry and its tokens themselves do not need them, so they do not wait.
+      { parent: this, dependsOn: importsDone },
     );
 
     const trustDistribution = knownValue(args.trustDistribution) ?? true;

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as azuread from "@pulumi/azuread";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { v5 as uuidv5 } from "uuid";
 import { parseRegistryId, registryIdProblem } from "./armId";
@@ -101,6 +100,7 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
       this.clientId = pulumi.output("");
       this.password = pulumi.secret("");
     } else {
+      const azuread = loadAzureAd();
       const owners = [azuread.getClientConfigOutput({ parent: this }).objectId];
       const application = new azuread.Application(
         name,
@@ -171,4 +171,13 @@ function guidProblem(id: string): string | undefined {
   return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id)
     ? undefined
     : `"${id}" is not an object id (a GUID); use the service principal's object id (az ad sp show --id <appId> --query id).`;
+}
+
+/**
+ * `@pulumi/azuread`, loaded only when a service principal is created: importing the package (every other
+ * component, an existing principal) must not load the Entra provider SDK.
+ */
+function loadAzureAd(): typeof import("@pulumi/azuread") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@pulumi/azuread") as typeof import("@pulumi/azuread");
 }
