@@ -33,8 +33,9 @@ export interface EdgeRegistrySiteArgs {
   readonly existingRegistryName?: pulumi.Input<string>;
   /**
    * Images imported into the cloud registry before the connected registry syncs, e.g. `nginx:1.25` (target
-   * `nginx:1.25`). Default: when `repositories` is left at its default too, `mcr.microsoft.com/mcr/hello-world:latest`
-   * imported as `hello-world:v1` (the workload then runs that pinned tag); none otherwise.
+   * `nginx:1.25`). Default: for a registry the site creates, when `repositories` is left at its default too,
+   * `mcr.microsoft.com/mcr/hello-world:latest` imported as `hello-world:v1` (the workload then runs that pinned
+   * tag); none otherwise (an existing registry is shared: import into it once, not per site).
    */
   readonly imports?: pulumi.Input<string>[];
   /** Connected registry name (5-40 letters and digits, starting with a letter). Default: derived from the site's name. */
@@ -145,7 +146,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
 
     const repositoriesDefaulted = args.repositories === undefined;
     const repositories = args.repositories ?? ["hello-world"];
-    const helloWorldDefaults = repositoriesDefaulted && args.imports === undefined;
+    // Only into a registry the site creates: sites sharing an existing registry would each import the same tag,
+    // and every import after the first fails (NoForce keeps an existing tag).
+    const helloWorldDefaults =
+      args.existingRegistryName === undefined && repositoriesDefaulted && args.imports === undefined;
     const imports = helloWorldDefaults
       ? [{ source: helloWorld.source, targetTags: helloWorld.targetTags }]
       : (args.imports ?? []).map((source) => ({ source }));

@@ -95,6 +95,26 @@ it("uses an existing registry: imports into it, creates no registry", async () =
   expect(await unwrap(site.registryLoginServer)).toBe("sharedacr01.azurecr.io");
 });
 
+it("lets the connected registry go ahead of slow image imports; only the extension waits for them", async () => {
+  resetCloud();
+  const importLatency = 400;
+  cloud.latencies["pulumi-nodejs:dynamic/edge-registry:ImageImport"] = importLatency;
+  new EdgeRegistrySite("site", base);
+  await settle();
+  const imported = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport")[0];
+  const importDone = imported.registeredAt + importLatency;
+  expect(cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].registeredAt).toBeLessThan(importDone);
+  expect(cloud.ofType(EXTENSION)[0].registeredAt).toBeGreaterThanOrEqual(importDone - 5);
+});
+
+it("imports nothing into an existing registry by default (sites sharing it would import the same tag twice)", async () => {
+  await build({ registryName: undefined, existingRegistryName: "sharedacr01" });
+  expect(cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport")).toHaveLength(0);
+  expect(
+    cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].inputs.parent.syncProperties,
+  ).toBeDefined();
+});
+
 it("own certificate without trust distribution: generated certificate, node trust with its CA", async () => {
   const site = await build({
     tlsMode: TlsMode.Certificate,

@@ -47,6 +47,8 @@ export interface RecordedResource {
   provider?: string;
   /** True for custom resources, false for components. */
   custom: boolean;
+  /** Milliseconds since the last reset when the engine registered it (its inputs had resolved). */
+  registeredAt: number;
 }
 
 /** One function call (invoke) seen by the mocks. */
@@ -214,6 +216,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
   /** Simulated provisioning time per type (ms). `"*"` applies to every type without its own entry. */
   latencies: Latencies = {};
   private readonly seenNames = new Set<string>();
+  private startedAt = performance.now();
 
   /** Forgets everything recorded and restores the default rules and latencies. */
   reset(): void {
@@ -221,6 +224,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     this.calls.length = 0;
     this.duplicateUrns.length = 0;
     this.seenNames.clear();
+    this.startedAt = performance.now();
     this.rules = { ...defaultOutputRules };
     this.latencies = {};
   }
@@ -245,6 +249,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
       id,
       provider: args.provider,
       custom: args.custom ?? true,
+      registeredAt: performance.now() - this.startedAt,
     };
     this.resources.push(record);
     const latency = this.latencies[args.type] ?? this.latencies["*"] ?? 0;
