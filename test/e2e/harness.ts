@@ -186,7 +186,8 @@ export class Harness {
       const child = spawn(command, args, {
         cwd: options.cwd ?? this.dir,
         env: { ...process.env, ...options.env },
-        stdio: ["pipe", "pipe", "pipe"],
+        // No input → no stdin pipe: a command that exits before reading it cannot make us write to a closed pipe.
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         detached: true,
       });
       live.add(child);
@@ -209,7 +210,13 @@ export class Harness {
         live.delete(child);
         resolve({ code, stdout, stderr, timedOut });
       });
-      child.stdin!.end(options.input ?? "");
+      if (options.input !== undefined) {
+        // A command may exit (and close its stdin) before reading all input; its exit code tells the story, not EPIPE.
+        child.stdin!.on("error", (err: NodeJS.ErrnoException) => {
+          if (err.code !== "EPIPE") reject(err);
+        });
+        child.stdin!.end(options.input);
+      }
     });
   }
 
@@ -433,6 +440,18 @@ export async function startContainerd(h: Harness, name = "containerd"): Promise<
       return result.stdout.split("\n").filter((line) => line.length > 0);
     },
   };
+}
+
+/**
+ * The lines of a successful `ctr images pull`'s stderr that report a real problem. ctr's progress reporter sometimes
+ * logs `failed to get content info ... context canceled` when the pull finishes while it is polling (a race in ctr's
+ * display, not in the pull), so that line alone is not an error; anything else is.
+ */
+export function containerdPullErrors(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((line) => line.trim().length > 0)
+    .filter((line) => !(line.includes("failed to get content info") && line.includes("context canceled")));
 }
 
 /** Writes `<hostsDir>/<host>/hosts.toml` (and `ca.crt` when given) and returns the host's directory. */
