@@ -344,7 +344,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
   public readonly lastActivityTime: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectedRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:ConnectedRegistry", name, args, opts);
+    super("edge-registry:index:ConnectedRegistry", name, {}, opts);
 
     const modeInput = args.mode ?? ConnectedRegistryMode.ReadOnly;
     const mode = validateWhenKnown("mode", modeInput, oneOf(Object.values(ConnectedRegistryMode)));

@@ -171,7 +171,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
   public readonly principalId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ConnectedRegistryExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:ConnectedRegistryExtension", name, args, opts);
+    super("edge-registry:index:ConnectedRegistryExtension", name, {}, opts);
     const plan = validateArgs(args);
 
     const serviceClusterIP = clusterIPOutput(args);

@@ -100,7 +100,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
   public readonly daemonSetName: pulumi.Output<string>;
 
   constructor(name: string, args: NodeRegistryTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:NodeRegistryTrust", name, args, opts);
+    super("edge-registry:index:NodeRegistryTrust", name, {}, opts);
 
     const registryHost = validateWhenKnown("registryHost", args.registryHost, registryHostCheck);
     const caCertificatePem = validateWhenKnown("caCertificatePem", args.caCertificatePem, trustedCertificateCheck());

@@ -66,7 +66,7 @@ export class RegistryCertificate extends pulumi.ComponentResource {
   public readonly caCertificatePemBase64: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:RegistryCertificate", name, args, opts);
+    super("edge-registry:index:RegistryCertificate", name, {}, opts);
     validateArgs(args);
 
     const algorithm = args.algorithm ?? CertificateKeyAlgorithm.RSA;

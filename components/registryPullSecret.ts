@@ -43,8 +43,7 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryPullSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-    // The component's own inputs are stored in the state too: keep the password secret there as well.
-    super("edge-registry:index:RegistryPullSecret", name, { ...args, password: pulumi.secret(args.password) }, opts);
+    super("edge-registry:index:RegistryPullSecret", name, {}, opts);
 
     const server = validateWhenKnown("server", args.server, registryHostProblem);
     const username = validateWhenKnown("username", args.username, notEmpty("the registry user name"));

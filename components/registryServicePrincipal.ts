@@ -67,7 +67,7 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
   public readonly principalId: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryServicePrincipalArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:RegistryServicePrincipal", name, args, opts);
+    super("edge-registry:index:RegistryServicePrincipal", name, {}, opts);
 
     const registryId = validateWhenKnown("registryId", args.registryId, registryIdProblem);
     const role = validateWhenKnown(

@@ -138,7 +138,7 @@ export class RegistryWorkload extends pulumi.ComponentResource {
   public readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:RegistryWorkload", name, args, opts);
+    super("edge-registry:index:RegistryWorkload", name, {}, opts);
 
     const allowDefault = knownValue(args.allowDefaultNamespace) === true;
     const namespace = validateWhenKnown("namespace", args.namespace, (ns) =>

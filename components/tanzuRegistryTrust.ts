@@ -87,7 +87,7 @@ export class TanzuRegistryTrust extends pulumi.ComponentResource {
   public readonly configurationName: pulumi.Output<string>;
 
   constructor(name: string, args: TanzuRegistryTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("edge-registry:index:TanzuRegistryTrust", name, args, opts);
+    super("edge-registry:index:TanzuRegistryTrust", name, {}, opts);
 
     const apiVersion = args.apiVersion ?? TkgApiVersion.V1alpha1;
     if (!isKnown(apiVersion)) {

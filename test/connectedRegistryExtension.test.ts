@@ -5,6 +5,7 @@
  */
 import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import { revealSecrets } from "./tlsDouble";
+import { plainStateContaining, resetPlainState } from "./plainState";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expiredSelfSigned, opensslSelfSigned, TestCertificate } from "./certificates";
@@ -137,6 +138,21 @@ it("warns (without failing) when the certificate expires within 30 days", async 
   } finally {
     warn.mockRestore();
   }
+});
+
+describe("secrecy of plain inputs", () => {
+  it("keeps a connection string and a private key passed as plain strings out of clear text everywhere", async () => {
+    resetPlainState();
+    // Plain strings, as from `config.require` instead of `requireSecret`: the component must still keep them secret.
+    await deploy({ tlsMode: TlsMode.Certificate, certificate: seedCert, tlsSecretName: undefined });
+    const password = "p4ss+/=";
+    const keyBody = seedCert.privateKeyPem.split("\n")[1];
+    for (const needle of [password, keyBody, Buffer.from(seedCert.privateKeyPem).toString("base64").slice(0, 40)]) {
+      expect(plainStateContaining(needle)).toEqual([]);
+    }
+    // The same search finds a value that is not secret, so it cannot pass vacuously.
+    expect(plainStateContaining("myarck8scluster")).toContain(`${EXT}::cr`);
+  });
 });
 
 describe("KubernetesSecret (seed 000)", () => {

@@ -116,7 +116,7 @@ describe("secrecy", () => {
       expect(plainStateContaining(needle)).toEqual([]);
     }
     // The same search finds the value when it is not secret, so it cannot pass vacuously.
-    expect(plainStateContaining(username)).toContain("edge-registry:index:RegistryPullSecret::pull");
+    expect(plainStateContaining("apps")).toContain("kubernetes:core/v1:Secret::pull");
     expect(isSecretValue(cloud.get(SECRET, "pull").inputs.data)).toBe(true);
     expect(await isSecret(component.secretName)).toBe(false);
   });
