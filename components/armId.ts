@@ -27,3 +27,8 @@ export function registryIdProblem(id: string): string | undefined {
     ? undefined
     : `"${id}" is not a container registry ARM id; expected /subscriptions/<subscription-guid>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name> (the registry's \`id\` output).`;
 }
+
+/** The subscription of any ARM id (`/subscriptions/{guid}/...`), or undefined when `id` is not one. */
+export function subscriptionOf(id: string): string | undefined {
+  return /^\/subscriptions\/([0-9a-fA-F-]{36})\//.exec(id)?.[1];
+}

@@ -7,6 +7,7 @@ import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from
 import { NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
+import { subscriptionOf } from "./armId";
 import { inputError, knownValue } from "./validation";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
@@ -225,7 +226,16 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           resourceGroupName: args.resourceGroupName,
           registryName,
           connectedRegistryName: connected.connectedRegistryName,
-          subscriptionId: args.subscriptionId,
+          // Read from the connected registry's id (no extra provider call per site); the subscription is the same.
+          subscriptionId:
+            args.subscriptionId ??
+            connected.connectedRegistryId.apply((id) => {
+              const subscription = subscriptionOf(id);
+              if (subscription === undefined) {
+                throw new Error(`the connected registry id "${id}" names no subscription; set subscriptionId.`);
+              }
+              return subscription;
+            }),
         },
       },
       // The images must be in the cloud registry before the extension activates the connected registry (its

@@ -3,7 +3,7 @@
  * wiring between the parts (connection string into the extension, client token into the pull secret, the
  * cluster IP into the workload image) and the site's own validation.
  */
-import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import { revealSecrets } from "./plainState";
 import { EdgeRegistrySite, EdgeRegistrySiteArgs, TlsMode } from "../components";
 
@@ -44,6 +44,12 @@ it("creates the quickstart: registry + import, connected registry + client token
   });
   expect(counts["edge-registry:index:NodeRegistryTrust"]).toBeUndefined();
   expect(counts["tls:index/privateKey:PrivateKey"]).toBeUndefined();
+
+  // The dynamic providers' subscription comes from the registry's and the connected registry's ids: no extra
+  // getClientConfig call per site.
+  expect(cloud.calls.map((c) => c.token)).not.toContain("azure-native:authorization:getClientConfig");
+  const deactivation = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation")[0].inputs;
+  expect(deactivation.subscriptionId).toBe(SUBSCRIPTION_ID);
 
   const importInputs = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport")[0].inputs;
   expect(importInputs).toMatchObject({ registryUri: "mcr.microsoft.com", sourceImage: "mcr/hello-world:latest" });
