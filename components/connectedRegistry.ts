@@ -42,6 +42,7 @@ import {
   validateKnown,
   validateWhenKnown,
 } from "./validation";
+import { mapAll, mapInput } from "./inputs";
 
 /** What a connected registry may do with the repositories it syncs. */
 export enum ConnectedRegistryMode {
@@ -181,7 +182,7 @@ function validateList(
   value: pulumi.Input<pulumi.Input<string>[]>,
   item: Check<string>,
   list: Check<string[]> = () => undefined,
-): pulumi.Output<string[]> {
+): pulumi.Input<string[]> {
   const run = (items: string[]): string[] => {
     items.forEach((entry, i) => {
       const reason = item(entry);
@@ -195,11 +196,7 @@ function validateList(
     }
     return items;
   };
-  const plain = knownValue(value);
-  if (plain !== undefined) {
-    run(plain as string[]);
-  }
-  return pulumi.output(value).apply(run);
+  return mapInput(value, (items) => run(items));
 }
 
 const notEmptyUnique: Check<string[]> = (items) => {
@@ -246,8 +243,8 @@ function validateTogether<T extends unknown[]>(path: string, values: unknown[], 
 /** A client token, validated: name known now, repositories and actions as outputs. */
 interface ClientToken {
   name: string;
-  repositories: pulumi.Output<string[]>;
-  actions: pulumi.Output<string[]>;
+  repositories: pulumi.Input<pulumi.Input<string>[]>;
+  actions: pulumi.Input<string[]>;
 }
 
 /** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
@@ -301,7 +298,7 @@ function validateClientTokens(
     const repositoriesInput = spec.repositories ?? sync.repositories;
     const repositories =
       spec.repositories === undefined
-        ? pulumi.output(sync.repositories)
+        ? sync.repositories
         : validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
     validateTogether<[string[], string[]]>(
       `${path}.repositories`,
@@ -355,7 +352,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const scheduleInput = args.syncSchedule ?? continuousSchedule;
     const schedule = validateWhenKnown("syncSchedule", scheduleInput, checkCron);
     if (args.syncWindow === undefined) {
-      validateWhenKnown("syncWindow", scheduleInput, (s) => syncWindowProblem(s, undefined));
+      void validateWhenKnown("syncWindow", scheduleInput, (s) => syncWindowProblem(s, undefined));
     }
     const syncWindow =
       args.syncWindow === undefined
@@ -376,7 +373,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           });
     const garbageCollectionSchedule = knownValue(args.garbageCollection)?.schedule;
     if (garbageCollectionSchedule !== undefined) {
-      validateWhenKnown("garbageCollection.schedule", garbageCollectionSchedule, checkCron);
+      void validateWhenKnown("garbageCollection.schedule", garbageCollectionSchedule, checkCron);
     }
     const passwordExpiry =
       args.passwordExpiry === undefined
@@ -402,10 +399,10 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       {
         ...common,
         scopeMapName: connectedRegistryName,
-        description: pulumi.interpolate`Created by connected registry sync token: ${connectedRegistryName}`,
-        actions: pulumi
-          .all([connectedRegistryName, mode, repositories])
-          .apply(([crName, m, repos]) => syncScopeMapActions(crName, m, repos)),
+        description: mapInput(connectedRegistryName, (n) => `Created by connected registry sync token: ${n}`),
+        actions: mapAll([connectedRegistryName, mode, repositories], ([crName, m, repos]) =>
+          syncScopeMapActions(crName, m, repos),
+        ),
       },
       { parent: this, deleteBeforeReplace: true },
     );
@@ -422,8 +419,8 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         {
           ...common,
           scopeMapName: client.name,
-          description: pulumi.interpolate`Client token of connected registry ${connectedRegistryName}`,
-          actions: pulumi.all([client.repositories, client.actions]).apply(([r, a]) => repositoryScopeActions(r, a)),
+          description: mapInput(connectedRegistryName, (n) => `Client token of connected registry ${n}`),
+          actions: mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a)),
         },
         { parent: this, deleteBeforeReplace: true },
       );
@@ -445,7 +442,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         parent: { syncProperties: { tokenId: syncToken.id, schedule, syncWindow, messageTtl } },
         logging: {
           logLevel,
-          auditLogStatus: pulumi.output(args.auditLogEnabled).apply((on) => (on ? "Enabled" : "Disabled")),
+          auditLogStatus: mapInput(args.auditLogEnabled, (on) => (on ? "Enabled" : "Disabled")),
         },
         notificationsList: notifications,
         garbageCollection: args.garbageCollection,

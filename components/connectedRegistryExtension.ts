@@ -11,7 +11,8 @@ import { createRegistryClient } from "./azureClient";
 import { cidrContains, cidrProblem, ipAddressProblem } from "./network";
 import { DeactivationInputs, makeDeactivationProvider } from "./providers/deactivationProvider";
 import { RegistryCertificate } from "./registryCertificate";
-import { inputError, isKnown, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
+import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./validation";
+import { mapAll, mapInput } from "./inputs";
 import { CertificatePems, expiryWarning, servingCertificateProblem } from "./x509";
 
 /** The kind of cluster the extension is installed on. */
@@ -174,7 +175,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
     super("edge-registry:index:ConnectedRegistryExtension", name, {}, opts);
     const plan = validateArgs(args);
 
-    const serviceClusterIP = clusterIPOutput(args);
+    const serviceClusterIP = checkedClusterIP(args);
     const certificate =
       plan.certificate !== undefined
         ? checkedCertificate("certificate", plan.certificate, serviceClusterIP, knownValue(args.serviceClusterIP), this)
@@ -228,7 +229,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
     this.extensionId = extension.id;
     this.provisioningState = extension.provisioningState;
     this.currentVersion = extension.currentVersion;
-    this.registryEndpoint = serviceClusterIP.apply((ip) => (ip.includes(":") ? `[${ip}]` : ip));
+    this.registryEndpoint = pulumi.output(mapInput(serviceClusterIP, (ip) => (ip.includes(":") ? `[${ip}]` : ip)));
     this.caCertificatePem = certificate ? certificate.caCertificatePem : pulumi.output(undefined);
     this.principalId = extension.identity.apply((identity) => identity?.principalId);
 
@@ -243,7 +244,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
   }
 
   /** A CA and serving certificate for the cluster IP, checked like a supplied one once known. */
-  private generatedCertificate(name: string, args: ConnectedRegistryExtensionArgs, ip: pulumi.Output<string>) {
+  private generatedCertificate(name: string, args: ConnectedRegistryExtensionArgs, ip: pulumi.Input<string>) {
     const generated = new RegistryCertificate(
       `${name}-tls`,
       { ipAddresses: [ip], rotationTrigger: args.certificateRotationTrigger },
@@ -364,7 +365,7 @@ interface CheckedCertificate {
 function checkedCertificate(
   label: string,
   certificate: TlsCertificate,
-  ip: pulumi.Output<string>,
+  ip: pulumi.Input<string>,
   plainIP: string | undefined,
   resource: pulumi.Resource,
 ): CheckedCertificate {
@@ -406,35 +407,37 @@ function checkedCertificate(
   };
 }
 
-/** `serviceClusterIP`, checked (and checked against `serviceCidr`) once known. */
-function clusterIPOutput(args: ConnectedRegistryExtensionArgs): pulumi.Output<string> {
-  return validateWhenKnown(
-    "serviceClusterIP",
-    pulumi.all([args.serviceClusterIP, args.serviceCidr]).apply(([ip, cidr]) => ({ ip, cidr })),
-    ({ ip, cidr }) =>
+/** `serviceClusterIP`, checked (and checked against `serviceCidr`) now when known, else once known. */
+function checkedClusterIP(args: ConnectedRegistryExtensionArgs): pulumi.Input<string> {
+  return mapAll([args.serviceClusterIP, args.serviceCidr], ([ip, cidr]) => {
+    const reason =
       ipAddressProblem(ip) ??
       (cidr !== undefined && cidrProblem(cidr) === undefined && !cidrContains(cidr, ip)
         ? `${ip} is outside the service CIDR ${cidr} (serviceCidr); pick a free address inside it, or the extension fails with 422 after a long wait.`
-        : undefined),
-  ).apply(({ ip }) => ip);
+        : undefined);
+    if (reason !== undefined) {
+      throw inputError("serviceClusterIP", reason);
+    }
+    return ip;
+  });
 }
 
 /** The non-secret settings (platform-facts §3), exactly as the seeds' `--config` flags for the mode. */
 function configurationSettings(
   args: ConnectedRegistryExtensionArgs,
   mode: TlsMode,
-  serviceClusterIP: pulumi.Output<string>,
-): pulumi.Output<{ [key: string]: string }> {
-  return pulumi
-    .all([
+  serviceClusterIP: pulumi.Input<string>,
+): pulumi.Input<{ [key: string]: string }> {
+  return mapAll(
+    [
       serviceClusterIP,
       args.trustDistribution,
       args.trustDistributionSkipNodeSelector,
       args.pvcStorageClassName,
       args.pvcStorageRequest,
       args.configurationSettings,
-    ])
-    .apply(([ip, trust, skipNodeSelector, storageClass, storageRequest, extra]) => {
+    ],
+    ([ip, trust, skipNodeSelector, storageClass, storageRequest, extra]) => {
       for (const key of Object.keys(extra ?? {})) {
         const reason = settingsKeyProblem(key);
         if (reason) {
@@ -461,7 +464,8 @@ function configurationSettings(
         settings["pvc.storageRequest"] = storageRequest;
       }
       return { ...settings, ...extra };
-    });
+    },
+  );
 }
 
 /** What the constructor decided from the plain arguments. */

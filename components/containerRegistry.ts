@@ -8,6 +8,7 @@ import {
   repositoryName,
 } from "./acrNames";
 import { parseRegistryId } from "./armId";
+import { mapAll, mapInput } from "./inputs";
 import { ImageImport, ImportMode } from "./imageImport";
 import { Check, inputError, knownValue, oneOf, validateKnown } from "./validation";
 
@@ -133,15 +134,13 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         dataEndpointEnabled: args.dataEndpointEnabled ?? true,
         adminUserEnabled: false,
         anonymousPullEnabled: false,
-        publicNetworkAccess: pulumi
-          .output(args.publicNetworkAccessEnabled ?? true)
-          .apply((enabled) => (enabled ? "Enabled" : "Disabled")),
+        publicNetworkAccess: mapInput(args.publicNetworkAccessEnabled ?? true, (on) => (on ? "Enabled" : "Disabled")),
         zoneRedundancy:
           args.zoneRedundancy === undefined
             ? undefined
-            : pulumi.output(args.zoneRedundancy).apply((zoned) => (zoned ? "Enabled" : "Disabled")),
+            : mapInput(args.zoneRedundancy, (zoned) => (zoned ? "Enabled" : "Disabled")),
         networkRuleSet,
-        policies: pulumi.all([args.sku ?? RegistrySku.Premium, args.retentionDays ?? 7]).apply(([tier, days]) => ({
+        policies: mapAll([args.sku ?? RegistrySku.Premium, args.retentionDays ?? 7], ([tier, days]) => ({
           azureADAuthenticationAsArmPolicy: { status: "disabled" },
           ...(tier === RegistrySku.Premium ? { retentionPolicy: { days, status: "enabled" } } : {}),
         })),
@@ -244,7 +243,7 @@ function networkRuleSetOf(
     validateKnown("networkRules.defaultAction", plain.defaultAction, oneOf(Object.values(NetworkDefaultAction)));
     knownValue(plain.ipRules)?.forEach((ip, i) => validateKnown(`networkRules.ipRules[${i}]`, ip, ipRuleCheck));
   }
-  return pulumi.output(rules).apply((resolved) => ({
+  return mapInput(rules, (resolved) => ({
     defaultAction: resolved.defaultAction ?? NetworkDefaultAction.Deny,
     ipRules: (resolved.ipRules ?? []).map((ip, i) => {
       validateKnown(`networkRules.ipRules[${i}]`, ip, ipRuleCheck);

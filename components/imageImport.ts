@@ -11,6 +11,7 @@ import {
 import { createRegistryClient } from "./azureClient";
 import { ImageImportProps, makeImageImportProvider } from "./providers/imageImportProvider";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
+import { mapAll, mapInput } from "./inputs";
 
 /** What an import does when a target tag already exists in the registry. */
 export enum ImportMode {
@@ -93,9 +94,9 @@ export class ImageImport extends pulumi.ComponentResource {
     validateKnown("mode", args.mode, oneOf(Object.values(ImportMode)));
     checkTargetTags("targetTags", knownValue(args.targetTags) as string[] | undefined);
 
-    const request = pulumi
-      .all([validateWhenKnown("source", args.source, sourceCheck), args.targetTags])
-      .apply(([source, targetTags]) => importRequest(source, targetTags));
+    const request = mapAll([validateWhenKnown("source", args.source, sourceCheck), args.targetTags], ([source, tags]) =>
+      importRequest(source, tags),
+    );
     const subscriptionId =
       args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
 
@@ -105,11 +106,11 @@ export class ImageImport extends pulumi.ComponentResource {
         subscriptionId,
         resourceGroupName: args.resourceGroupName,
         registryName: args.registryName,
-        registryUri: request.registryUri,
-        sourceImage: request.sourceImage,
-        targetTags: request.targetTags,
-        untaggedTargetRepositories: request.untaggedTargetRepositories,
-        mode: pulumi.output(args.mode).apply((mode) => mode ?? ImportMode.NoForce),
+        registryUri: mapInput(request, (r) => r.registryUri),
+        sourceImage: mapInput(request, (r) => r.sourceImage),
+        targetTags: mapInput(request, (r) => r.targetTags),
+        untaggedTargetRepositories: mapInput(request, (r) => r.untaggedTargetRepositories),
+        mode: mapInput(args.mode, (mode) => mode ?? ImportMode.NoForce),
       },
       { parent: this },
     );

@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { v5 as uuidv5 } from "uuid";
 import { parseRegistryId, registryIdProblem } from "./armId";
 import { inputError, oneOf, validateKnown, validateWhenKnown } from "./validation";
+import { mapInput } from "./inputs";
 
 /** The built-in ACR role granted on the registry. */
 export enum AcrRole {
@@ -74,7 +75,7 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
       "role",
       args.role ?? AcrRole.AcrPull,
       oneOf(Object.values(AcrRole)),
-    ) as pulumi.Output<AcrRole>;
+    ) as pulumi.Input<AcrRole>;
     validateKnown("passwordEndDate", args.passwordEndDate, endDateProblem);
     validateKnown("passwordValidityHours", args.passwordValidityHours, (h) =>
       Number.isInteger(h) && h > 0 ? undefined : "must be a whole number of hours > 0 (8760 is one year).",
@@ -96,7 +97,7 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
           throw inputError(arg, "cannot be combined with existingPrincipalId (no application or password is created).");
         }
       }
-      principalId = validateWhenKnown("existingPrincipalId", args.existingPrincipalId, guidProblem);
+      principalId = pulumi.output(validateWhenKnown("existingPrincipalId", args.existingPrincipalId, guidProblem));
       this.clientId = pulumi.output("");
       this.password = pulumi.secret("");
     } else {
@@ -132,14 +133,14 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
       this.password = pulumi.secret(password.value);
     }
 
-    const subscriptionId = registryId.apply((id) => parseRegistryId(id)!.subscriptionId);
+    const subscriptionId = pulumi.output(registryId).apply((id) => parseRegistryId(id)!.subscriptionId);
     new authorization.RoleAssignment(
       name,
       {
         scope: registryId,
         principalId,
         principalType: authorization.PrincipalType.ServicePrincipal,
-        roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.apply((r) => acrRoleDefinitionGuids[r])}`,
+        roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${mapInput(role, (r) => acrRoleDefinitionGuids[r])}`,
         roleAssignmentName: pulumi
           .all([registryId, principalId, role])
           .apply(([scope, principal, r]) => roleAssignmentName(scope, principal, r)),

@@ -11,6 +11,7 @@ import {
   tagProblem,
 } from "./imageReference";
 import { checkExclusive, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
+import { mapAll, mapInput } from "./inputs";
 
 /** When the kubelet pulls the image. */
 export enum ImagePullPolicy {
@@ -178,12 +179,18 @@ export class RegistryWorkload extends pulumi.ComponentResource {
     ) {
       throw inputError("security.runAsUser", rootWithNonRoot);
     }
-    const security = pulumi.output(args.security ?? {}).apply((s) => checkSecurity({ ...defaultSecurity, ...s }));
-    const resources = pulumi.output(args.resources ?? {}).apply((r) => ({ ...defaultResources, ...r }));
+    // Plain inputs when the arguments are known (the usual case): cheaper to evaluate, known at every preview.
+    const security = args.security ?? {};
+    const withDefaults = (s: pulumi.Unwrap<WorkloadSecurity>) => checkSecurity({ ...defaultSecurity, ...s });
+    const podSecurityContext = mapInput(security, (s) => podSecurityContextOf(withDefaults(s)));
+    const containerSecurityContext = mapInput(security, (s) => containerSecurityContextOf(withDefaults(s)));
+    const automountServiceAccountToken = mapInput(security, (s) => withDefaults(s).automountServiceAccountToken);
+    const resources = mapInput(args.resources ?? {}, (r) => resourcesOf({ ...defaultResources, ...r }));
 
-    this.image = pulumi
-      .all([registryServer, repository, tag, digest])
-      .apply(([server, repo, t, d]) => (d ? `${server}/${repo}@${d}` : `${server}/${repo}${t ? `:${t}` : ""}`));
+    const image = mapAll([registryServer, repository, tag, digest], ([server, repo, t, d]) =>
+      d ? `${server}/${repo}@${d}` : `${server}/${repo}${t ? `:${t}` : ""}`,
+    );
+    this.image = pulumi.output(image);
     const plainTag = knownValue(args.tag);
     if (args.digest === undefined && (args.tag === undefined || plainTag === "latest")) {
       void pulumi.log.warn(
@@ -195,9 +202,11 @@ export class RegistryWorkload extends pulumi.ComponentResource {
       args.imagePullPolicy ?? (args.digest !== undefined ? ImagePullPolicy.IfNotPresent : ImagePullPolicy.Always);
 
     const selector = { "app.kubernetes.io/name": appName };
-    const labels = pulumi
-      .all([args.labels ?? {}, appName])
-      .apply(([extra, app]) => ({ ...extra, "app.kubernetes.io/name": app, "app.kubernetes.io/managed-by": "pulumi" }));
+    const labels = mapAll([args.labels ?? {}, appName], ([extra, app]) => ({
+      ...extra,
+      "app.kubernetes.io/name": app,
+      "app.kubernetes.io/managed-by": "pulumi",
+    }));
     const metadata = { name: args.deploymentName, namespace, labels };
 
     const deployment = new appsv1.Deployment(
@@ -210,50 +219,25 @@ export class RegistryWorkload extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              automountServiceAccountToken: security.automountServiceAccountToken,
-              securityContext: {
-                runAsNonRoot: security.runAsNonRoot,
-                runAsUser: security.runAsUser,
-                runAsGroup: security.runAsGroup,
-                fsGroup: security.runAsGroup,
-                seccompProfile: { type: security.seccompProfile },
-              },
-              imagePullSecrets: pulumi
-                .output(args.imagePullSecretNames)
-                .apply((names) => names.map((n) => ({ name: n }))),
+              automountServiceAccountToken,
+              securityContext: podSecurityContext,
+              imagePullSecrets: mapInput(args.imagePullSecretNames, (names) => names.map((n) => ({ name: n }))),
               containers: [
                 {
                   name: args.containerName ?? "app",
-                  image: this.image,
+                  image,
                   imagePullPolicy: pullPolicy,
                   command: args.command,
                   args: args.containerArgs,
                   env:
                     args.env &&
-                    pulumi
-                      .output(args.env)
-                      .apply((env) => Object.entries(env).map(([n, value]) => ({ name: n, value }))),
+                    mapInput(args.env, (env) => Object.entries(env).map(([n, value]) => ({ name: n, value }))),
                   ports:
                     args.containerPort === undefined
                       ? undefined
                       : [{ name: "http", containerPort: args.containerPort }],
-                  resources: {
-                    requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
-                    limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit },
-                  },
-                  securityContext: {
-                    privileged: false,
-                    allowPrivilegeEscalation: security.allowPrivilegeEscalation,
-                    readOnlyRootFilesystem: security.readOnlyRootFilesystem,
-                    runAsNonRoot: security.runAsNonRoot,
-                    runAsUser: security.runAsUser,
-                    runAsGroup: security.runAsGroup,
-                    capabilities: {
-                      drop: ["ALL"],
-                      add: security.addCapabilities.apply((c) => (c.length ? c : undefined)),
-                    },
-                    seccompProfile: { type: security.seccompProfile },
-                  },
+                  resources,
+                  securityContext: containerSecurityContext,
                   volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 },
               ],
@@ -289,6 +273,41 @@ const rootWithNonRoot = "0 is root, which runAsNonRoot forbids; use a non-zero u
 
 function portProblem(port: number): string | undefined {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : `${port} is not a port; use 1-65535.`;
+}
+
+type Security = typeof defaultSecurity;
+
+/** The pod's security context from the merged settings. */
+function podSecurityContextOf(security: Security) {
+  return {
+    runAsNonRoot: security.runAsNonRoot,
+    runAsUser: security.runAsUser,
+    runAsGroup: security.runAsGroup,
+    fsGroup: security.runAsGroup,
+    seccompProfile: { type: security.seccompProfile },
+  };
+}
+
+/** The container's security context from the merged settings: never privileged, all capabilities dropped. */
+function containerSecurityContextOf(security: Security) {
+  return {
+    privileged: false,
+    allowPrivilegeEscalation: security.allowPrivilegeEscalation,
+    readOnlyRootFilesystem: security.readOnlyRootFilesystem,
+    runAsNonRoot: security.runAsNonRoot,
+    runAsUser: security.runAsUser,
+    runAsGroup: security.runAsGroup,
+    capabilities: { drop: ["ALL"], add: security.addCapabilities.length ? security.addCapabilities : undefined },
+    seccompProfile: { type: security.seccompProfile },
+  };
+}
+
+/** Requests and limits from the merged settings. */
+function resourcesOf(resources: typeof defaultResources) {
+  return {
+    requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
+    limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit },
+  };
 }
 
 /** Deploy-time check of the merged security settings (plain ones were checked in the constructor). */

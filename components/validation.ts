@@ -7,6 +7,7 @@
  * {@link validateWhenKnown}, which fails the deployment with the same message.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mapInput } from "./inputs";
 
 /** An error for argument `propertyPath`; `reason` says what is wrong and how to fix it. */
 export function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
@@ -48,18 +49,19 @@ export function validateKnown<T>(propertyPath: string, value: pulumi.Input<T> | 
 }
 
 /**
- * Checks `value` now if it is known, and otherwise when it resolves during deployment. Returns the
- * value as an Output that fails with the same message, so dependants never see a bad value.
+ * Checks `value` now if it is known, and otherwise when it resolves during deployment. Returns a known value
+ * as is (a plain input), and an unknown one as an Output that fails with the same message, so dependants never
+ * see a bad value.
  */
-export function validateWhenKnown<T>(propertyPath: string, value: pulumi.Input<T>, check: Check<T>): pulumi.Output<T> {
+export function validateWhenKnown<T>(propertyPath: string, value: pulumi.Input<T>, check: Check<T>): pulumi.Input<T> {
   validateKnown(propertyPath, value, check);
-  return pulumi.output(value).apply((resolved) => {
+  return mapInput(value, (resolved) => {
     const reason = check(resolved as T);
     if (reason !== undefined) {
       throw inputError(propertyPath, reason);
     }
-    return resolved;
-  }) as pulumi.Output<T>;
+    return resolved as T;
+  });
 }
 
 /** Fails when `value` is set but not one of the string enum's values. */

@@ -224,3 +224,42 @@ describe("bad input fails at construction, naming the argument", () => {
     ).not.toThrow();
   });
 });
+
+describe("arguments known only at deploy time", () => {
+  const custom: RegistryWorkloadArgs = {
+    ...base,
+    labels: { team: "edge" },
+    resources: { cpuLimit: "1", memoryLimit: "512Mi" },
+    security: { runAsUser: 20000, addCapabilities: ["NET_BIND_SERVICE"] },
+    env: { MODE: "edge" },
+  };
+
+  async function rendered(args: RegistryWorkloadArgs, name: string): Promise<any> {
+    resetCloud();
+    new RegistryWorkload(name, args);
+    await settle();
+    return cloud.get(DEPLOYMENT, name).inputs;
+  }
+
+  it("render the same Deployment as the same values given plainly", async () => {
+    const plain = await rendered(custom, "w");
+    const deferred = await rendered(
+      {
+        ...custom,
+        repository: pulumi.output(custom.repository),
+        labels: pulumi.output(custom.labels!),
+        resources: pulumi.output(custom.resources!),
+        security: pulumi.output(custom.security!),
+        env: pulumi.output(custom.env!),
+        imagePullSecretNames: pulumi.output(["acr-secret"]),
+      },
+      "w",
+    );
+    expect(deferred).toEqual(plain);
+    expect(plain.spec.template.spec.containers[0].securityContext.capabilities).toEqual({
+      drop: ["ALL"],
+      add: ["NET_BIND_SERVICE"],
+    });
+    expect(plain.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: "1", memory: "512Mi" });
+  });
+});
