@@ -474,18 +474,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     this.activationStatus = connectedRegistry.activation.apply((a) => a.status);
     this.lastActivityTime = connectedRegistry.lastActivityTime;
 
-    this.registerOutputs({
-      connectionString: this.connectionString,
-      connectedRegistryName: this.connectedRegistryName,
-      connectedRegistryId: this.connectedRegistryId,
-      syncTokenName: this.syncTokenName,
-      syncTokenId: this.syncTokenId,
-      clientCredentials: this.clientCredentials,
-      gatewayEndpoint: this.gatewayEndpoint,
-      connectionState: this.connectionState,
-      activationStatus: this.activationStatus,
-      lastActivityTime: this.lastActivityTime,
-    });
+    this.registerOutputs();
   }
 
   /**

@@ -233,14 +233,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
     this.caCertificatePem = certificate ? certificate.caCertificatePem : pulumi.output(undefined);
     this.principalId = extension.identity.apply((identity) => identity?.principalId);
 
-    this.registerOutputs({
-      extensionId: this.extensionId,
-      provisioningState: this.provisioningState,
-      currentVersion: this.currentVersion,
-      registryEndpoint: this.registryEndpoint,
-      caCertificatePem: this.caCertificatePem,
-      principalId: this.principalId,
-    });
+    this.registerOutputs();
   }
 
   /** A CA and serving certificate for the cluster IP, checked like a supplied one once known. */

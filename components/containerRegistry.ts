@@ -173,13 +173,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       );
     });
 
-    this.registerOutputs({
-      registryName: this.registryName,
-      registryId: this.registryId,
-      loginServer: this.loginServer,
-      dataEndpointHostNames: this.dataEndpointHostNames,
-      location: this.location,
-    });
+    this.registerOutputs();
   }
 }
 

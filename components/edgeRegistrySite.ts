@@ -318,20 +318,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     this.workloadImage = workloadImage;
     this.pullSecretName = pullSecret.secretName;
     this.connectionString = pulumi.secret(connected.connectionString);
-    this.registerOutputs({
-      registryLoginServer: this.registryLoginServer,
-      registryName: this.registryName,
-      connectedRegistryName: this.connectedRegistryName,
-      connectionState: this.connectionState,
-      activationStatus: this.activationStatus,
-      extensionProvisioningState: this.extensionProvisioningState,
-      extensionId: this.extensionId,
-      registryEndpoint: this.registryEndpoint,
-      caCertificatePem: this.caCertificatePem,
-      workloadImage: this.workloadImage,
-      pullSecretName: this.pullSecretName,
-      connectionString: this.connectionString,
-    });
+    this.registerOutputs();
   }
 }
 

@@ -116,7 +116,7 @@ export class ImageImport extends pulumi.ComponentResource {
     );
 
     this.targetTags = resource.targetTags;
-    this.registerOutputs({ targetTags: this.targetTags });
+    this.registerOutputs();
   }
 }
 

@@ -204,13 +204,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
     this.namespace = configMap.metadata.namespace;
     this.configMapName = configMap.metadata.name;
     this.daemonSetName = daemonSet.metadata.name;
-    this.registerOutputs({
-      hostsToml: this.hostsToml,
-      hostDirectory: this.hostDirectory,
-      namespace: this.namespace,
-      configMapName: this.configMapName,
-      daemonSetName: this.daemonSetName,
-    });
+    this.registerOutputs();
   }
 }
 

@@ -125,14 +125,7 @@ export class RegistryCertificate extends pulumi.ComponentResource {
     this.privateKeyPemBase64 = pulumi.secret(base64(this.privateKeyPem));
     this.caCertificatePemBase64 = base64(this.caCertificatePem);
 
-    this.registerOutputs({
-      certificatePem: this.certificatePem,
-      privateKeyPem: this.privateKeyPem,
-      caCertificatePem: this.caCertificatePem,
-      certificatePemBase64: this.certificatePemBase64,
-      privateKeyPemBase64: this.privateKeyPemBase64,
-      caCertificatePemBase64: this.caCertificatePemBase64,
-    });
+    this.registerOutputs();
   }
 }
 

@@ -79,7 +79,7 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
 
     this.secretName = secret.metadata.name;
     this.namespace = secret.metadata.namespace;
-    this.registerOutputs({ secretName: this.secretName, namespace: this.namespace });
+    this.registerOutputs();
   }
 }
 

@@ -149,7 +149,7 @@ export class RegistryServicePrincipal extends pulumi.ComponentResource {
     );
 
     this.principalId = principalId;
-    this.registerOutputs({ clientId: this.clientId, password: this.password, principalId: this.principalId });
+    this.registerOutputs();
   }
 }
 

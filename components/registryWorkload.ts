@@ -265,7 +265,7 @@ export class RegistryWorkload extends pulumi.ComponentResource {
     }
 
     this.deploymentName = deployment.metadata.name;
-    this.registerOutputs({ deploymentName: this.deploymentName, image: this.image });
+    this.registerOutputs();
   }
 }
 

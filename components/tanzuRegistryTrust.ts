@@ -147,7 +147,7 @@ export class TanzuRegistryTrust extends pulumi.ComponentResource {
 
     this.trustedCaNames = certificates.apply((certificates) => certificates.map((c) => c.name));
     this.configurationName = configuration.metadata.name;
-    this.registerOutputs({ trustedCaNames: this.trustedCaNames, configurationName: this.configurationName });
+    this.registerOutputs();
   }
 
   /** Warns (once per deployment, when the PEM is known) about leaf certificates. */
