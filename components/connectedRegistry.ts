@@ -240,7 +240,7 @@ function validateTogether<T extends unknown[]>(path: string, values: unknown[], 
   }
 }
 
-/** A client token, validated: name known now, repositories and actions as outputs. */
+/** A client token, validated: name known now; repositories and actions plain when known, else outputs. */
 interface ClientToken {
   name: string;
   repositories: pulumi.Input<pulumi.Input<string>[]>;

@@ -1,7 +1,7 @@
 /**
  * Deriving resource inputs from component arguments without creating Outputs for values that are already
  * known. A plain input is serialized directly; an Output costs the SDK several promises, a stack trace and an
- * await per property, which for a fleet of sites is most of a component's evaluation time (see BENCHMARKS.md).
+ * await per property, a measurable share of a large fleet's evaluation time (see BENCHMARKS.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 
