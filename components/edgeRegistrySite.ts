@@ -211,7 +211,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         resourceGroupName: args.clusterResourceGroupName ?? args.resourceGroupName,
         clusterName: args.clusterName,
         clusterType: args.clusterType,
-        extensionName: connected.connectedRegistryName,
+        // The name is known here; the extension waits for the connected registry through its connection string.
+        extensionName: connectedRegistryName,
         connectionString: connected.connectionString,
         serviceClusterIP: args.serviceClusterIP,
         serviceCidr: args.serviceCidr,
@@ -265,7 +266,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       );
     }
 
-    const namespaceName = pulumi.output(args.workloadNamespace ?? "edge-apps");
+    const namespaceName: pulumi.Input<string> = args.workloadNamespace ?? "edge-apps";
     const namespace =
       knownValue(args.createWorkloadNamespace) === false
         ? undefined
