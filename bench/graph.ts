@@ -10,10 +10,20 @@
  */
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
-interface Registration {
+/** One registration as the engine would receive it. */
+export interface Registration {
   urn: string;
   type: string;
+  name: string;
+  /** The parent's URN, or "" at the top of the stack. */
+  parent: string;
+  custom: boolean;
+  /** Everything it waits for: parent, `dependsOn` and the inputs' resource dependencies. */
   dependencies: string[];
+  /** Per top-level input property, the URNs of the resources its value came from. */
+  propertyDependencies: Record<string, string[]>;
+  /** `dependsOn` as the SDK sent it (components expanded to their custom resources). */
+  dependsOn: string[];
 }
 
 const registrations: Registration[] = [];
@@ -22,8 +32,11 @@ interface RawRegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getCustom(): boolean;
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
 }
 
 const monitor = MockMonitor.prototype as unknown as {
@@ -35,14 +48,28 @@ monitor.registerResource = function (this: typeof monitor, req: RawRegisterReque
   // The parent counts too: a child registers only once its parent's URN is known, and a component registers
   // only after its own `dependsOn`, so a component's dependencies hold back all of its children.
   const dependencies = new Set([req.getParent(), ...req.getDependenciesList()].filter((urn) => urn !== ""));
-  req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((urn) => dependencies.add(urn)));
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    propertyDependencies[key] = value.getUrnsList();
+    value.getUrnsList().forEach((urn) => dependencies.add(urn));
+  });
   registrations.push({
     urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
     type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent(),
+    custom: req.getCustom(),
     dependencies: [...dependencies],
+    propertyDependencies,
+    dependsOn: req.getDependenciesList(),
   });
   return original.call(this, req, callback);
 };
+
+/** The registrations recorded so far, in the order the engine received them. */
+export function recordedRegistrations(): readonly Registration[] {
+  return registrations;
+}
 
 /** Forgets the recorded graph. */
 export function resetGraph(): void {

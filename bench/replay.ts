@@ -10,8 +10,9 @@
  *   closure serialization once per kind — the least a program using these providers can pay. The recorded
  *   serialized provider (`__provider`) is dropped from the inputs.
  *
- * Secret-wrapped recorded values become `pulumi.secret(...)` again. Parents, dependsOn and other options are not
- * replayed (under mocks without latency they change no work); names are unique per type, so URNs do not collide.
+ * Secret-wrapped recorded values become `pulumi.secret(...)` again. By default only the values are replayed: no
+ * parents, no components, no dependencies (see {@link ReplayOptions} for the variants that add them back); names
+ * are unique per type, so URNs do not collide.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -20,11 +21,35 @@ import { makeDeactivationProvider } from "../components/providers/deactivationPr
 import { makeImageImportProvider } from "../components/providers/imageImportProvider";
 import { makeTokenPasswordProvider } from "../components/providers/tokenPasswordProvider";
 
-/** One recorded custom resource registration. */
+/** One recorded registration: a custom resource or a component. */
 export interface RecordedInput {
   type: string;
   name: string;
+  /** The inputs the mocks received (resolved values; secrets in their wire form). */
   inputs: Record<string, unknown>;
+  urn: string;
+  /** The parent's URN ("" at the top). */
+  parent: string;
+  custom: boolean;
+  /** Per top-level input property, the URNs of the resources its value came from. */
+  propertyDependencies: Record<string, string[]>;
+  /** Every URN the request listed as a dependency: `dependsOn` (expanded) and the property dependencies. */
+  dependencies: string[];
+  /** The id and top-level output values the mocks returned. */
+  outputs: Record<string, unknown>;
+}
+
+/** What the replay reproduces beyond the inputs' values. */
+export interface ReplayOptions {
+  /**
+   * Wire the resources as the program did: an input that came from other resources becomes an Output of the
+   * replayed producer — the producer's own output property when one of its top-level outputs holds the same value
+   * (a name, an id), else an Output of the recorded value that resolves with the producer — and `dependsOn` is
+   * replayed. The engine then receives the same dependencies as from the program.
+   */
+  dependencies?: boolean;
+  /** Register the program's components too (empty, no inputs), with every resource under its recorded parent. */
+  components?: boolean;
 }
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -80,30 +105,100 @@ function revive(value: unknown): unknown {
   return value;
 }
 
+/** A component with no inputs that records no outputs, like the package's components. */
+class ReplayedComponent extends pulumi.ComponentResource {
+  constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+    super(type, name, {}, opts);
+    this.registerOutputs();
+  }
+}
+
+type Create = (args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/** The constructor call of a recorded custom resource. */
+function creator(type: string, name: string, providers: Map<string, pulumi.dynamic.ResourceProvider>): Create {
+  if (type.startsWith(dynamicPrefix)) {
+    const kind = type.slice(dynamicPrefix.length);
+    const factory = providerFactories[kind];
+    if (factory === undefined) {
+      throw new Error(`no provider factory for ${type}`);
+    }
+    return (args, opts) => {
+      if (!providers.has(kind)) {
+        providers.set(kind, factory());
+      }
+      return new DynamicResource(providers.get(kind)!, name, args, opts, "edge-registry", kind);
+    };
+  }
+  const resourceClass = classOf(type);
+  return (args, opts) => new resourceClass(name, args, opts);
+}
+
+/** The replayed resource registered as `urn`; the recording lists producers before their consumers. */
+function replayed(byUrn: Map<string, pulumi.Resource>, urn: string, consumer: string): pulumi.Resource {
+  const resource = byUrn.get(urn);
+  if (resource === undefined) {
+    throw new Error(`${consumer} depends on ${urn}, which was not replayed before it`);
+  }
+  return resource;
+}
+
+/** `value` as it reached the program's resource: from `producers` (see {@link ReplayOptions.dependencies}). */
+function fromProducers(value: unknown, producers: pulumi.Resource[], recorded: RecordedInput[]): pulumi.Input<unknown> {
+  if (producers.length === 1) {
+    const producer = producers[0] as unknown as Record<string, unknown>;
+    const outputs = recorded[0].outputs;
+    const key = Object.keys(outputs).find((k) => outputs[k] === value && pulumi.Output.isInstance(producer[k]));
+    if (key !== undefined) {
+      return producer[key] as pulumi.Output<unknown>;
+    }
+    if (Array.isArray(value) && value.length === 1 && value[0] === outputs.id) {
+      return [producer.id];
+    }
+    return producers[0].urn.apply(() => value);
+  }
+  return pulumi.all(producers.map((p) => p.urn)).apply(() => value);
+}
+
 /**
  * Resolves every class (loading the SDK modules) and revives every input now, and returns the function that
  * registers the resources, so that timing it measures registrations only.
  */
-export function replay(recorded: readonly RecordedInput[]): () => void {
+export function replay(recorded: readonly RecordedInput[], options: ReplayOptions = {}): () => void {
   const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
-  const steps = recorded.map(({ type, name, inputs }) => {
-    const args = revive(inputs) as Record<string, unknown>;
-    if (type.startsWith(dynamicPrefix)) {
-      const kind = type.slice(dynamicPrefix.length);
-      const factory = providerFactories[kind];
-      if (factory === undefined) {
-        throw new Error(`no provider factory for ${type}`);
+  const recordedByUrn = new Map(recorded.map((r) => [r.urn, r]));
+  const byUrn = new Map<string, pulumi.Resource>();
+  const parentOf = (entry: RecordedInput) =>
+    options.components && entry.parent !== "" ? replayed(byUrn, entry.parent, entry.urn) : undefined;
+  const steps = recorded
+    .filter((entry) => entry.custom || options.components)
+    .map((entry) => {
+      if (!entry.custom) {
+        return () => byUrn.set(entry.urn, new ReplayedComponent(entry.type, entry.name, { parent: parentOf(entry) }));
       }
+      const args = revive(entry.inputs) as Record<string, unknown>;
       delete args.__provider;
+      const create = creator(entry.type, entry.name, providers);
+      if (!options.dependencies) {
+        return () => byUrn.set(entry.urn, create(args, { parent: parentOf(entry) }));
+      }
+      const fromProperties = new Set(Object.values(entry.propertyDependencies).flat());
+      const explicit = entry.dependencies.filter((urn) => !fromProperties.has(urn));
       return () => {
-        if (!providers.has(kind)) {
-          providers.set(kind, factory());
+        const wired: Record<string, unknown> = { ...args };
+        for (const [property, urns] of Object.entries(entry.propertyDependencies)) {
+          if (property in wired && urns.length > 0) {
+            const producers = urns.map((urn) => replayed(byUrn, urn, entry.urn));
+            wired[property] = fromProducers(
+              wired[property],
+              producers,
+              urns.map((urn) => recordedByUrn.get(urn)!),
+            );
+          }
         }
-        new DynamicResource(providers.get(kind)!, name, args, {}, "edge-registry", kind);
+        const dependsOn = explicit.map((urn) => replayed(byUrn, urn, entry.urn));
+        byUrn.set(entry.urn, create(wired, { parent: parentOf(entry), dependsOn }));
       };
-    }
-    const resourceClass = classOf(type);
-    return () => new resourceClass(name, args);
-  });
+    });
   return () => steps.forEach((step) => step());
 }

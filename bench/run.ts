@@ -38,13 +38,20 @@ interface FleetRun {
   customResources: number;
   components?: number;
   duplicateUrns: number;
+  dependencyMismatches?: string[];
 }
 
 interface FleetRow {
   sites: number;
   components: FleetRun[];
   replay: FleetRun[];
+  /** Largest size only: the replay with the program's dependencies, and with its (empty) components too. */
+  dependencies: FleetRun[];
+  dependenciesAndComponents: FleetRun[];
 }
+
+/** Sizes of the fleet evaluation; the replay variants that show where the overhead goes run at the largest. */
+const fleetSizes = [1, 10, 100];
 
 interface DeployRun {
   scenario: string;
@@ -63,9 +70,9 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 function fleet(): FleetRow[] {
   const rows: FleetRow[] = [];
-  for (const sites of [1, 10, 100]) {
+  for (const sites of fleetSizes) {
     const repetitions = quick ? 1 : 3;
-    const row: FleetRow = { sites, components: [], replay: [] };
+    const row: FleetRow = { sites, components: [], replay: [], dependencies: [], dependenciesAndComponents: [] };
     for (let i = 0; i < repetitions; i++) {
       const record = path.join(scratch, `fleet-${sites}.json`);
       const run = worker<FleetRun>("bench/fleet.ts", ["components", String(sites), "--record", record]);
@@ -74,7 +81,23 @@ function fleet(): FleetRow[] {
       }
       row.components.push(run);
       row.replay.push(worker<FleetRun>("bench/fleet.ts", ["replay", record]));
-      log(`fleet ${sites}: components ${fmt(run.wallMs)} ms, replay ${fmt(row.replay[i].wallMs)} ms`);
+      let message = `fleet ${sites}: components ${fmt(run.wallMs)} ms, replay ${fmt(row.replay[i].wallMs)} ms`;
+      if (sites === fleetSizes[fleetSizes.length - 1]) {
+        for (const [runs, flags] of [
+          [row.dependencies, ["--dependencies"]],
+          [row.dependenciesAndComponents, ["--dependencies", "--components"]],
+        ] as const) {
+          const variant = worker<FleetRun>("bench/fleet.ts", ["replay", record, ...flags]);
+          if ((variant.dependencyMismatches ?? []).length > 0) {
+            throw new Error(
+              `replay ${flags.join(" ")} sent other dependencies for ${variant.dependencyMismatches!.join(", ")}`,
+            );
+          }
+          runs.push(variant);
+          message += `, replay ${flags.join(" ")} ${fmt(variant.wallMs)} ms`;
+        }
+      }
+      log(message);
     }
     rows.push(row);
   }
@@ -147,6 +170,20 @@ function render(
     `Runs per size: ${rows.map((r) => `${r.sites}: ${r.components.length}`).join(", ")} (medians; "paired" is the median of the ratios of each components run and the replay run right after it). RSS growth = (peak RSS at the end − peak RSS before the first constructor) / sites.`,
     "",
   );
+  const largest = rows[rows.length - 1];
+  if (largest.dependencies.length > 0) {
+    lines.push(`### Where the overhead goes (${largest.sites} sites)`, "");
+    lines.push(
+      "| replay | adds to the plain replay | wall ms | components run / this replay (paired) |",
+      "|---|---|---:|---:|",
+      `| plain (above) | — | ${fmt(med(largest.replay, "wallMs"))} | ${fmt(pairedRatio(largest), 2)} |`,
+      `| \`--dependencies\` | the program's data flow: each input that came from another resource is that resource's Output (same property dependencies, checked per resource) | ${fmt(med(largest.dependencies, "wallMs"))} | ${fmt(pairedRatio(largest, largest.dependencies), 2)} |`,
+      `| \`--dependencies --components\` | and the same ${largest.components[0].components! / largest.sites} empty components per site, every resource under its recorded parent | ${fmt(med(largest.dependenciesAndComponents, "wallMs"))} | ${fmt(pairedRatio(largest, largest.dependenciesAndComponents), 2)} |`,
+      "",
+      "The last row leaves only what the components' own code costs (validation, derived values, output wiring).",
+      "",
+    );
+  }
   lines.push("### Simulated deployment", "");
   lines.push(
     `Scale: 1 s of provisioning = ${msPerSecond} ms. Inherent chain: ${deployRuns[0][0].inherentSeconds} s = ${fmt(deployRuns[0][0].inherentMs)} ms.`,
@@ -181,6 +218,9 @@ function render(
 
 interface Ratios {
   component: number;
+  /** Against the replay with the program's dependencies, and with its empty components too (NaN when not run). */
+  componentVsDependencies: number;
+  componentVsStructure: number;
   deployOne: number;
   deployShared: number;
   graphOne: number;
@@ -192,13 +232,13 @@ interface Ratios {
  * The median of the per-pair wall ratios: each components run is followed at once by its replay, so a pair
  * shares the machine's load of the moment (a shared 2-core machine drifts by ±15 % over a minute).
  */
-function pairedRatio(row: FleetRow): number {
-  return median(row.components.map((run, i) => run.wallMs / row.replay[i].wallMs));
+function pairedRatio(row: FleetRow, baseline: FleetRun[] = row.replay): number {
+  return median(row.components.map((run, i) => run.wallMs / baseline[i].wallMs));
 }
 
 function ratioLines(r: Ratios): string[] {
   return [
-    `- component overhead (100 sites, wall, median of paired runs): ${fmt(r.component, 2)}× (target ≤ 1.15×)`,
+    `- component overhead (100 sites, wall, median of paired runs): ${fmt(r.component, 2)}× the plain replay (target ≤ 1.15×); ${fmt(r.componentVsDependencies, 2)}× the replay with the program's dependencies; ${fmt(r.componentVsStructure, 2)}× that replay with the same empty components`,
     `- simulated deployment / inherent chain: one site ${fmt(r.deployOne, 3)}×, ten sites sharing a registry ${fmt(r.deployShared, 3)}× (wall); declared graph ${fmt(r.graphOne, 3)}× and ${fmt(r.graphShared, 3)}× (target ≤ 1.05×)`,
     `- package load / dependencies (median of paired runs): ${fmt(r.load, 2)}× (target ≤ 1.1×)`,
   ];
@@ -215,6 +255,8 @@ function main(): void {
   const [one, shared] = deployRuns;
   const ratios: Ratios = {
     component: pairedRatio(largest),
+    componentVsDependencies: pairedRatio(largest, largest.dependencies),
+    componentVsStructure: pairedRatio(largest, largest.dependenciesAndComponents),
     deployOne: med(one, "wallMs") / one[0].inherentMs,
     deployShared: med(shared, "wallMs") / shared[0].inherentMs,
     graphOne: one[0].graphSeconds / one[0].inherentSeconds,
