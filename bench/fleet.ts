@@ -2,8 +2,8 @@
  * Fleet evaluation worker (one fresh process per run), under the preview=false mocks of `test/mocks.ts`.
  *
  *   node -r ./bin/register.js bench/fleet.ts components <N> [--record <file>]
- *     constructs N `EdgeRegistrySite`s and waits for every registration; with --record, writes the custom
- *     resources the mocks saw (type, name, inputs) to <file>.
+ *     constructs N `EdgeRegistrySite`s and waits for every registration; with --record, writes every
+ *     registration (custom resources and components: inputs, parent, dependencies, outputs) to <file>.
  *   node -r ./bin/register.js bench/fleet.ts replay <file> [--dependencies] [--components]
  *     registers the very same custom resources with the same SDK classes, without any component; the flags add
  *     back the program's dependencies between resources and its (empty) components (see `ReplayOptions`).
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
           parent: registration.parent,
           custom: registration.custom,
           propertyDependencies: registration.propertyDependencies,
-          dependencies: registration.dependsOn,
+          dependencies: registration.requestDependencies,
           outputs: { ...resource.state, id: resource.id },
         };
       });

@@ -22,8 +22,8 @@ export interface Registration {
   dependencies: string[];
   /** Per top-level input property, the URNs of the resources its value came from. */
   propertyDependencies: Record<string, string[]>;
-  /** `dependsOn` as the SDK sent it (components expanded to their custom resources). */
-  dependsOn: string[];
+  /** The request's own dependency list: `dependsOn` (components expanded) and every property dependency. */
+  requestDependencies: string[];
 }
 
 const registrations: Registration[] = [];
@@ -61,7 +61,7 @@ monitor.registerResource = function (this: typeof monitor, req: RawRegisterReque
     custom: req.getCustom(),
     dependencies: [...dependencies],
     propertyDependencies,
-    dependsOn: req.getDependenciesList(),
+    requestDependencies: req.getDependenciesList(),
   });
   return original.call(this, req, callback);
 };
