@@ -156,8 +156,6 @@ let tokenPasswordProvider: pulumi.dynamic.ResourceProvider | undefined;
 class TokenPassword extends pulumi.dynamic.Resource {
   declare readonly username: pulumi.Output<string>;
   declare readonly value: pulumi.Output<string>;
-  declare readonly creationTime: pulumi.Output<string>;
-  declare readonly expiry: pulumi.Output<string | undefined>;
 
   constructor(
     name: string,
@@ -168,7 +166,13 @@ class TokenPassword extends pulumi.dynamic.Resource {
     super(
       tokenPasswordProvider,
       name,
-      { ...props, username: undefined, value: undefined, creationTime: undefined },
+      // The SDK gives every property an Output (four tracked promises each): only set inputs, and only the outputs
+      // the components read; the provider keeps `creationTime` and `expiry` in the state regardless.
+      {
+        ...Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)),
+        username: undefined,
+        value: undefined,
+      },
       { ...opts, additionalSecretOutputs: ["value"] },
       "edge-registry",
       "TokenPassword",
