@@ -69,7 +69,10 @@ export interface LoadResult {
   dependenciesRssMiB: number;
 }
 
-/** Alternates package and dependency runs (`runs` each) so that background load affects both alike. */
+/**
+ * Alternates package and dependency runs (`runs` each) so that background load affects both alike, in ABBA order
+ * (package first in even pairs, dependencies first in odd ones) so that neither side is always the first run.
+ */
 export function measureLoad(repoRoot: string, runs: number): LoadResult {
   const dist = path.join(repoRoot, "dist");
   const discovered = JSON.parse(node(discoverScript, dist, repoRoot)) as { direct: string[]; packages: string[] };
@@ -78,8 +81,15 @@ export function measureLoad(repoRoot: string, runs: number): LoadResult {
   const packageRuns: { ms: number; rssMiB: number }[] = [];
   const dependencyRuns: { ms: number; rssMiB: number }[] = [];
   for (let i = 0; i < runs; i++) {
-    packageRuns.push(JSON.parse(node(timeScript, entry, repoRoot)));
-    dependencyRuns.push(JSON.parse(node(timeScript, dependencies, repoRoot)));
+    const timePackage = () => packageRuns.push(JSON.parse(node(timeScript, entry, repoRoot)));
+    const timeDependencies = () => dependencyRuns.push(JSON.parse(node(timeScript, dependencies, repoRoot)));
+    if (i % 2 === 0) {
+      timePackage();
+      timeDependencies();
+    } else {
+      timeDependencies();
+      timePackage();
+    }
   }
   return {
     direct: discovered.direct,
