@@ -1,6 +1,7 @@
 /**
- * Registers recorded resources again with the same SDK classes, without components: the baseline of the
- * component overhead ratio.
+ * Registers recorded resources again with the same SDK classes, without components: the baselines of the
+ * component overhead ratios (plain; with the program's data flow; with that and the program's empty components,
+ * the baseline of the target — see BENCHMARKS.md).
  *
  * - azure-native, Kubernetes and tls types: the class named by the type token, from the same per-module entry
  *   the components import (`azure-native:containerregistry:Registry` → `@pulumi/azure-native/containerregistry`
