@@ -21,6 +21,7 @@ interface Job {
   if?: string;
   permissions?: { [key: string]: string };
   outputs?: { [key: string]: string };
+  strategy?: { "fail-fast"?: boolean; matrix?: { [key: string]: unknown[] } };
   steps: Step[];
 }
 interface Workflow {
@@ -42,11 +43,18 @@ describe(".github/workflows/pr.yml", () => {
     expect(Object.keys(workflow.jobs).sort()).toEqual(["credentials", "offline-plan", "preview", "test"]);
   });
 
-  it("tests on a fresh install with Node 20", () => {
+  it("tests on a fresh install with Node 20, 22 and 24", () => {
     const test = workflow.jobs.test;
     expect(uses(test)).toEqual(["actions/checkout", "actions/setup-node"]);
-    expect(test.steps[1].with?.["node-version"]).toBe(20);
-    expect(runs(test)).toEqual(["npm ci --no-audit --no-fund", "npm test"]);
+    expect(test.strategy?.matrix?.["node-version"]).toEqual([20, 22, 24]);
+    expect(test.strategy?.["fail-fast"]).toBe(false);
+    expect(test.steps[1].with?.["node-version"]).toBe("${{ matrix.node-version }}");
+    // As .ci/run does: the e2e tools installed, the tests as root (GitHub sets CI=true, so a missing tool fails).
+    expect(runs(test)).toEqual([
+      "npm ci --no-audit --no-fund",
+      "sudo bash test/e2e/install-deps.sh",
+      'sudo -E env "PATH=$PATH" npm test',
+    ]);
   });
 
   it("plans the base and the head offline and comments the diff", () => {
