@@ -15,6 +15,7 @@ import {
   ConnectedRegistry,
   ConnectedRegistryExtension,
   ContainerRegistry,
+  EdgeRegistrySite,
   RegistryPullSecret,
   RegistryWorkload,
   RegistryWorkloadArgs,
@@ -270,6 +271,44 @@ describe("resource options reach the stateful children", () => {
     await settle();
     expect(registrations.get(REGISTRY, "edge-acr").protect).toBe(true);
     expect(registrations.get(REGISTRY, "unprotected").protect).toBeUndefined();
+  });
+});
+
+it("EdgeRegistrySite passes the child options and the workload's placement through", async () => {
+  new EdgeRegistrySite("site", {
+    resourceGroupName: "rg",
+    clusterName: "arc",
+    serviceClusterIP: "192.100.100.1",
+    registryName: "siteacr01",
+    connectedRegistryName: "siteedge01",
+    registryOptions: { protect: true },
+    connectedRegistryOptions: { retainOnDelete: true },
+    tokenOptions: { ignoreChanges: ["status"] },
+    extensionCustomTimeouts: { create: "40m" },
+    workloadTolerations: escapeHatches.tolerations,
+    workloadNodeSelector: escapeHatches.nodeSelector,
+    workloadAffinity: escapeHatches.affinity,
+    workloadTopologySpreadConstraints: escapeHatches.topologySpreadConstraints,
+    workloadPriorityClassName: "edge-critical",
+    workloadPodAnnotations: { team: "edge" },
+  });
+  await settle();
+  expect(registrations.get(REGISTRY, "site-registry").protect).toBe(true);
+  expect(registrations.get(CONNECTED, "site-connected").retainOnDelete).toBe(true);
+  for (const token of registrations.ofType(TOKEN)) expect(token.ignoreChanges).toEqual(["credentials", "status"]);
+  expect(registrations.get(EXTENSION, "site-extension").customTimeouts).toEqual({
+    create: "40m",
+    update: "20m",
+    delete: "20m",
+  });
+  const template = cloud.get(DEPLOYMENT, "site-workload").inputs.spec.template;
+  expect(template.metadata.annotations).toEqual({ team: "edge" });
+  expect(template.spec).toMatchObject({
+    tolerations: escapeHatches.tolerations,
+    nodeSelector: escapeHatches.nodeSelector,
+    affinity: escapeHatches.affinity,
+    topologySpreadConstraints: escapeHatches.topologySpreadConstraints,
+    priorityClassName: "edge-critical",
   });
 });
 
