@@ -3,18 +3,19 @@
  * same URN or covered by an alias, and the offline plan diff marks forced replacements with their cause and
  * delete-before-replace outages.
  *
- * `test/fixtures/urns-v0.1.0.json` holds the URNs (without stack and project) of the root program and every
- * example as planned by release 0.1.0 (commit 41be14b), recorded with
- * `node -r ./bin/register.js bin/planUrns.ts --all <checkout of 0.1.0>`. Record the next file at each release.
+ * `test/fixtures/urns-*.json` hold the URNs (without stack and project) of the root program and every example
+ * as an earlier version planned them, recorded with `node -r ./bin/register.js bin/planUrns.ts --all <checkout>`:
+ * `urns-main-41be14b.json` is main before the first release; record `urns-v<version>.json` at each release
+ * (README "Releases"). Every recorded version is checked.
  *
  * No `./mocks` import: the plan installs its own preview mocks in a child process.
  */
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { PlannedResource } from "../bin/planModel";
 import { diffPlans, renderDiff } from "../bin/planDiff";
 import { azureNativePathParameters, forcedChanges } from "../bin/planReplacements";
-import previous from "./fixtures/urns-v0.1.0.json";
 
 const repo = path.resolve(__dirname, "..");
 
@@ -37,20 +38,31 @@ function planUrns(): Promise<{ [label: string]: { [key: string]: string[] } }> {
   });
 }
 
-describe("upgrading from 0.1.0", () => {
+const fixtures = path.join(__dirname, "fixtures");
+const recorded = fs
+  .readdirSync(fixtures)
+  .filter((file) => /^urns-.+\.json$/.test(file))
+  .sort()
+  .map((file) => ({
+    version: file.slice("urns-".length, -".json".length),
+    programs: JSON.parse(fs.readFileSync(path.join(fixtures, file), "utf8")) as { [label: string]: string[] },
+  }));
+
+let planned: ReturnType<typeof planUrns> | undefined;
+
+describe.each(recorded)("upgrading from $version", ({ programs }) => {
   let current: { [label: string]: { [key: string]: string[] } };
   beforeAll(async () => {
-    current = await planUrns();
+    current = await (planned ??= planUrns()); // one evaluation of this checkout for every recorded version
   }, 120000);
 
-  it("plans every program and stack of 0.1.0", () => {
-    expect(Object.keys(current)).toEqual(expect.arrayContaining(Object.keys(previous)));
+  it("plans every program and stack of that version", () => {
+    expect(Object.keys(current)).toEqual(expect.arrayContaining(Object.keys(programs)));
   });
 
-  it.each(Object.keys(previous))("%s: every 0.1.0 resource keeps its URN or is covered by an alias", (label) => {
+  it.each(Object.keys(programs))("%s: every resource keeps its URN or is covered by an alias", (label) => {
     const covered = new Set(Object.values(current[label]).flat());
-    const lost = (previous as { [label: string]: string[] })[label].filter((key) => !covered.has(key));
-    expect(lost).toEqual([]);
+    expect(programs[label].filter((key) => !covered.has(key))).toEqual([]);
   });
 });
 
