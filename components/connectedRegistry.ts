@@ -12,7 +12,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { createRegistryClient } from "./azureClient";
-import { StatefulResourceOptions, checkedStatefulOptions, withStatefulOptions } from "./lib/childOptions";
+import {
+  StatefulResourceOptions,
+  checkedStatefulOptions,
+  withLifecycleOptions,
+  withStatefulOptions,
+} from "./lib/childOptions";
 import {
   checkConnectedRegistryName,
   checkCron,
@@ -145,7 +150,8 @@ export interface ConnectedRegistryArgs {
   readonly connectedRegistryOptions?: StatefulResourceOptions;
   /**
    * Resource options of every scope map and token (sync and client), e.g. `{ retainOnDelete: true }` to keep
-   * the credentials edge sites use when the stack is destroyed. Plain values. Default: none.
+   * the credentials edge sites use when the stack is destroyed; `protect` and `retainOnDelete` also reach the
+   * tokens' generated passwords (a retained token keeps its password). Plain values. Default: none.
    */
   readonly tokenOptions?: StatefulResourceOptions;
 }
@@ -428,11 +434,11 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       withStatefulOptions({ parent: this, deleteBeforeReplace: true }, tokenOptions),
     );
     const syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common, tokenOptions);
-    const syncPassword = new TokenPassword(`${name}-sync-password`, passwordOptions(syncToken.id), {
-      parent: this,
-      replaceWith: [syncToken],
-      deletedWith: syncToken,
-    });
+    const syncPassword = new TokenPassword(
+      `${name}-sync-password`,
+      passwordOptions(syncToken.id),
+      withLifecycleOptions({ parent: this, replaceWith: [syncToken], deletedWith: syncToken }, tokenOptions),
+    );
 
     const clients = clientTokens.map((client) => {
       const scopeMap = new containerregistry.ScopeMap(
@@ -446,11 +452,11 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         withStatefulOptions({ parent: this, deleteBeforeReplace: true }, tokenOptions),
       );
       const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common, tokenOptions);
-      const password = new TokenPassword(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
-        parent: this,
-        replaceWith: [token],
-        deletedWith: token,
-      });
+      const password = new TokenPassword(
+        `${name}-client-${client.name}-password`,
+        passwordOptions(token.id),
+        withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, tokenOptions),
+      );
       return { name: client.name, token, password };
     });
 

@@ -217,6 +217,11 @@ describe("resource options reach the stateful children", () => {
       expect(token).toMatchObject({ retainOnDelete: true, deleteBeforeReplace: true, protect: undefined });
       expect(token.ignoreChanges).toEqual(["credentials", "status"]);
     }
+    const passwords = registrations.ofType("pulumi-nodejs:dynamic/edge-registry:TokenPassword");
+    expect(passwords).toHaveLength(2);
+    for (const password of passwords) {
+      expect(password).toMatchObject({ retainOnDelete: true, ignoreChanges: [] });
+    }
     expect(scopeMaps).toHaveLength(2);
     for (const scopeMap of scopeMaps) {
       expect(scopeMap).toMatchObject({ retainOnDelete: true, ignoreChanges: ["status"] });

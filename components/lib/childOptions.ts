@@ -101,6 +101,18 @@ export function checkedTimeouts(
 }
 
 /**
+ * Only `protect` and `retainOnDelete` of `extra` over `base`: for resources that belong to a stateful child and
+ * must share its lifecycle (a token's generated passwords: a retained token must keep working credentials), but
+ * whose properties differ (so `ignoreChanges` would not apply).
+ */
+export function withLifecycleOptions<T extends pulumi.CustomResourceOptions>(
+  base: T,
+  extra: StatefulResourceOptions | undefined,
+): T {
+  return withStatefulOptions(base, extra && { protect: extra.protect, retainOnDelete: extra.retainOnDelete });
+}
+
+/**
  * The options of a stateful child: the component's own choices (`base`, e.g. `deleteBeforeReplace`, the
  * properties it must ignore) plus the user's. `ignoreChanges` lists are joined; `protect` and `retainOnDelete`
  * are only set when given, so an unset `protect` still inherits the component's.
