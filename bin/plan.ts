@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, redactObject, treeOrder } from "./planModel";
+import { PlannedResource, redactObject, treeOrder, urnKey } from "./planModel";
 import { renderText } from "./planText";
 import { diffPlans, renderDiff } from "./planDiff";
 import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./planProgram";
@@ -21,12 +21,21 @@ import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./p
 interface Struct {
   toJavaScript(): { [key: string]: unknown };
 }
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
 interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
   getObject(): Struct | undefined;
+  getDeletebeforereplace?(): boolean;
+  getReplaceonchangesList?(): string[];
+  getAliasesList?(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
 }
 interface ReadRequest extends RegisterRequest {
   getProperties(): Struct | undefined;
@@ -68,7 +77,31 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
       custom: read || req.getCustom(),
       ...(read ? { read: true } : {}),
       inputs: redactObject(object?.toJavaScript(), secrets),
+      ...replacementOptions(req),
     });
+  };
+  /** The options that decide how the engine replaces the resource, and its aliases as keys. */
+  const replacementOptions = (req: RegisterRequest): Partial<PlannedResource> => {
+    const options: Partial<PlannedResource> = {};
+    if (req.getDeletebeforereplace?.()) {
+      options.deleteBeforeReplace = true;
+    }
+    const replaceOnChanges = req.getReplaceonchangesList?.() ?? [];
+    if (replaceOnChanges.length > 0) {
+      options.replaceOnChanges = replaceOnChanges;
+    }
+    const aliases = (req.getAliasesList?.() ?? []).map((alias) => {
+      const spec = alias.getSpec();
+      if (!spec) {
+        return urnKey(alias.getUrn());
+      }
+      const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+      return urnKey(monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName()));
+    });
+    if (aliases.length > 0) {
+      options.aliases = [...new Set(aliases)];
+    }
+    return options;
   };
 
   // Preview: providers echo the inputs (secrets stay wrapped as secrets) and compute nothing else, so every
@@ -183,7 +216,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         const heading = `Offline plan: ${settings.project} (${settings.stack})`;
         output = renderDiff(heading, diffPlans(previous, resources));
       } else if (options.json) {
-        output = JSON.stringify(resources, null, 2) + "\n";
+        output =
+          JSON.stringify(
+            resources.map((r) => ({ ...r, aliases: undefined })),
+            null,
+            2,
+          ) + "\n";
       } else {
         output = renderText(settings.project, settings.stack, resources);
       }

@@ -29,6 +29,15 @@ export interface PlannedResource {
   inputs: { [key: string]: PlanValue };
   /** Stack outputs (only on the `pulumi:pulumi:Stack` resource). */
   outputs?: { [key: string]: PlanValue };
+  /** The `deleteBeforeReplace` option, when set. */
+  deleteBeforeReplace?: boolean;
+  /** The `replaceOnChanges` option, when set. */
+  replaceOnChanges?: string[];
+  /**
+   * The resource's aliases, as keys ({@link resourceKey}); only in memory (the plan being compared), not in
+   * `--json` output, where azure-native's API-version type aliases would add two dozen lines per resource.
+   */
+  aliases?: string[];
 }
 
 // Wire-format signatures (`@pulumi/pulumi/runtime/rpc`).
@@ -123,7 +132,12 @@ export function resourceKey(resource: Pick<PlannedResource, "urn" | "type">): st
   if (resource.type === "pulumi:pulumi:Stack") {
     return resource.type;
   }
-  return resource.urn.split("::").slice(2).join("::");
+  return urnKey(resource.urn);
+}
+
+/** A URN without stack and project: `<qualified type>::<name>`. */
+export function urnKey(urn: string): string {
+  return urn.split("::").slice(2).join("::");
 }
 
 /** Resources in tree order: depth first from the roots, siblings sorted by type, then name. */

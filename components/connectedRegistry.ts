@@ -13,6 +13,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { createRegistryClient } from "./azureClient";
 import {
+  StatefulResourceOptions,
+  checkedStatefulOptions,
+  withLifecycleOptions,
+  withStatefulOptions,
+} from "./lib/childOptions";
+import {
   checkConnectedRegistryName,
   checkCron,
   checkDurationWithin,
@@ -137,6 +143,17 @@ export interface ConnectedRegistryArgs {
   readonly passwordRotationTrigger?: pulumi.Input<string>;
   /** Subscription used to generate passwords. Default: the one in the tokens' ARM ids. */
   readonly subscriptionId?: pulumi.Input<string>;
+  /**
+   * Resource options of the `containerregistry.ConnectedRegistry` child (`protect`, `retainOnDelete`,
+   * `ignoreChanges`). Plain values. Default: none (the component's own `protect` option still reaches it).
+   */
+  readonly connectedRegistryOptions?: StatefulResourceOptions;
+  /**
+   * Resource options of every scope map and token (sync and client), e.g. `{ retainOnDelete: true }` to keep
+   * the credentials edge sites use when the stack is destroyed; `protect` and `retainOnDelete` also reach the
+   * tokens' generated passwords (a retained token keeps its password). Plain values. Default: none.
+   */
+  readonly tokenOptions?: StatefulResourceOptions;
 }
 
 /** Connection string as `az acr connected-registry get-settings` prints it (no trailing `;`). */
@@ -343,6 +360,10 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
   public readonly activationStatus: pulumi.Output<string>;
   /** Last time the connected registry reached the cloud. */
   public readonly lastActivityTime: pulumi.Output<string>;
+  /** The connected registry resource, for `dependsOn` or any of its outputs. */
+  public readonly connectedRegistry: containerregistry.ConnectedRegistry;
+  /** The sync token resource (its password is in `connectionString`). */
+  public readonly syncToken: containerregistry.Token;
 
   constructor(name: string, args: ConnectedRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:ConnectedRegistry", name, {}, opts);
@@ -389,6 +410,8 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       repositories: args.repositories,
     });
 
+    const connectedRegistryOptions = checkedStatefulOptions("connectedRegistryOptions", args.connectedRegistryOptions);
+    const tokenOptions = checkedStatefulOptions("tokenOptions", args.tokenOptions);
     const common = { resourceGroupName: args.resourceGroupName, registryName };
     const passwordOptions = (tokenId: pulumi.Output<string>) => ({
       subscriptionId: args.subscriptionId,
@@ -408,14 +431,14 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           syncScopeMapActions(crName, m, repos),
         ),
       },
-      { parent: this, deleteBeforeReplace: true },
+      withStatefulOptions({ parent: this, deleteBeforeReplace: true }, tokenOptions),
     );
-    const syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common);
-    const syncPassword = new TokenPassword(`${name}-sync-password`, passwordOptions(syncToken.id), {
-      parent: this,
-      replaceWith: [syncToken],
-      deletedWith: syncToken,
-    });
+    const syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common, tokenOptions);
+    const syncPassword = new TokenPassword(
+      `${name}-sync-password`,
+      passwordOptions(syncToken.id),
+      withLifecycleOptions({ parent: this, replaceWith: [syncToken], deletedWith: syncToken }, tokenOptions),
+    );
 
     const clients = clientTokens.map((client) => {
       const scopeMap = new containerregistry.ScopeMap(
@@ -426,14 +449,14 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           description: mapInput(connectedRegistryName, (n) => `Client token of connected registry ${n}`),
           actions: mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a)),
         },
-        { parent: this, deleteBeforeReplace: true },
+        withStatefulOptions({ parent: this, deleteBeforeReplace: true }, tokenOptions),
       );
-      const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common);
-      const password = new TokenPassword(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
-        parent: this,
-        replaceWith: [token],
-        deletedWith: token,
-      });
+      const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common, tokenOptions);
+      const password = new TokenPassword(
+        `${name}-client-${client.name}-password`,
+        passwordOptions(token.id),
+        withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, tokenOptions),
+      );
       return { name: client.name, token, password };
     });
 
@@ -452,8 +475,10 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         garbageCollection: args.garbageCollection,
         clientTokenIds: clients.length > 0 ? clients.map((c) => c.token.id) : undefined,
       },
-      { parent: this, deleteBeforeReplace: true },
+      withStatefulOptions({ parent: this, deleteBeforeReplace: true }, connectedRegistryOptions),
     );
+    this.connectedRegistry = connectedRegistry;
+    this.syncToken = syncToken;
 
     this.gatewayEndpoint = connectedRegistry.parent.apply((p) => p.syncProperties.gatewayEndpoint);
     this.connectionString = pulumi.secret(
@@ -491,11 +516,12 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     tokenName: pulumi.Input<string>,
     scopeMap: containerregistry.ScopeMap,
     common: { resourceGroupName: pulumi.Input<string>; registryName: pulumi.Input<string> },
+    options: StatefulResourceOptions | undefined,
   ): containerregistry.Token {
     return new containerregistry.Token(
       resourceName,
       { ...common, tokenName, scopeMapId: scopeMap.id, status: "enabled" },
-      { parent: this, deleteBeforeReplace: true, ignoreChanges: ["credentials"] },
+      withStatefulOptions({ parent: this, deleteBeforeReplace: true, ignoreChanges: ["credentials"] }, options),
     );
   }
 }

@@ -8,6 +8,7 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { createRegistryClient } from "./azureClient";
+import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
 import { cidrContains, cidrProblem, ipAddressProblem } from "./network";
 import { DeactivationInputs, makeDeactivationProvider } from "./providers/deactivationProvider";
 import { RegistryCertificate } from "./registryCertificate";
@@ -117,7 +118,16 @@ export interface ConnectedRegistryExtensionArgs {
    * deactivates it, so the next installation does not fail with `ALREADY_ACTIVATED`. Default: none.
    */
   readonly connectedRegistry?: pulumi.Input<ConnectedRegistryReference>;
+  /**
+   * How long Pulumi waits for the extension to be created, updated or deleted (an install pulls images and
+   * may wait for cert-manager and a volume; slow clusters need more). Plain values; unset fields keep the
+   * default. Default: `20m` each.
+   */
+  readonly customTimeouts?: ResourceTimeouts;
 }
+
+/** The extension's default operation timeouts: an install takes up to ten minutes on a healthy cluster. */
+const defaultExtensionTimeouts = { create: "20m", update: "20m", delete: "20m" };
 
 /** The extension's fixed identity (platform-facts §3). */
 const extensionType = "Microsoft.ContainerRegistry.ConnectedRegistry";
@@ -170,10 +180,13 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
   public readonly caCertificatePem: pulumi.Output<string | undefined>;
   /** Principal id of the extension's system-assigned identity. */
   public readonly principalId: pulumi.Output<string | undefined>;
+  /** The Arc extension resource, for `dependsOn` (e.g. workloads that pull from it) or any of its outputs. */
+  public readonly extension: kubernetesconfiguration.Extension;
 
   constructor(name: string, args: ConnectedRegistryExtensionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:ConnectedRegistryExtension", name, {}, opts);
     const plan = validateArgs(args);
+    const customTimeouts = checkedTimeouts("customTimeouts", args.customTimeouts, defaultExtensionTimeouts);
 
     const serviceClusterIP = checkedClusterIP(args);
     const certificate =
@@ -218,14 +231,15 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
       {
         parent: this,
         // The old extension must be gone before a new one is installed for the same connected registry
-        // (one activation at a time), and an install takes up to ten minutes.
+        // (one activation at a time), and an install takes up to ten minutes (`customTimeouts`).
         deleteBeforeReplace: true,
-        customTimeouts: { create: "20m", update: "20m", delete: "20m" },
+        customTimeouts,
         // See `deactivation` for why the extension depends on its deactivation resource.
         ...(deactivation ? { dependsOn: [deactivation], replaceWith: [deactivation] } : {}),
       },
     );
 
+    this.extension = extension;
     this.extensionId = extension.id;
     this.provisioningState = extension.provisioningState;
     this.currentVersion = extension.currentVersion;

@@ -11,6 +11,7 @@ import { parseRegistryId } from "./armId";
 import { mapAll, mapInput } from "./inputs";
 import { ImageImport, ImportMode } from "./imageImport";
 import { Check, inputError, knownValue, oneOf, validateKnown } from "./validation";
+import { StatefulResourceOptions, checkedStatefulOptions, withStatefulOptions } from "./lib/childOptions";
 
 /** Registry service tier. */
 export enum RegistrySku {
@@ -85,6 +86,12 @@ export interface ContainerRegistryArgs {
   readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
   /** Images imported once the registry exists; each becomes an `ImageImport` child. Target tags must not overlap. */
   readonly imports?: pulumi.Input<RegistryImageImport>[];
+  /**
+   * Resource options of the registry itself (`protect`, `retainOnDelete`, `ignoreChanges`), e.g.
+   * `{ protect: true }` so that no change can delete or replace it. Plain values. Default: none (the
+   * component's own `protect` option still reaches the registry).
+   */
+  readonly registryOptions?: StatefulResourceOptions;
 }
 
 const ipRulePattern =
@@ -109,6 +116,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   public readonly dataEndpointHostNames: pulumi.Output<string[]>;
   /** The registry's Azure region. */
   public readonly location: pulumi.Output<string>;
+  /** The registry resource, for `dependsOn` or any of its outputs. */
+  public readonly registry: containerregistry.Registry;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:ContainerRegistry", name, {}, opts);
@@ -123,6 +132,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     checkPremiumFeatures(sku, args);
     const networkRuleSet = args.networkRules && networkRuleSetOf(args.networkRules, args.publicNetworkAccessEnabled);
     const importNames = importChildNames(name, args.imports ?? []);
+    const registryOptions = checkedStatefulOptions("registryOptions", args.registryOptions);
 
     const registry = new containerregistry.Registry(
       name,
@@ -146,9 +156,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         })),
         tags: args.tags,
       },
-      { parent: this },
+      withStatefulOptions({ parent: this }, registryOptions),
     );
 
+    this.registry = registry;
     this.registryName = registry.name;
     this.registryId = registry.id;
     this.loginServer = registry.loginServer;

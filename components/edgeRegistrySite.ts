@@ -9,6 +9,8 @@ import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
 import { subscriptionOf } from "./armId";
 import { inputError, knownValue } from "./validation";
+import type * as k8s from "@pulumi/kubernetes";
+import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
@@ -105,6 +107,29 @@ export interface EdgeRegistrySiteArgs {
   readonly workloadReplicas?: pulumi.Input<number>;
   /** Azure subscription for the dynamic providers (password generation, imports, deactivation). Default: the provider's. */
   readonly subscriptionId?: pulumi.Input<string>;
+
+  /** Resource options of the registry the site creates (see `ContainerRegistry.registryOptions`). Default: none. */
+  readonly registryOptions?: StatefulResourceOptions;
+  /** Resource options of the connected registry (see `ConnectedRegistry.connectedRegistryOptions`). Default: none. */
+  readonly connectedRegistryOptions?: StatefulResourceOptions;
+  /** Resource options of the scope maps and tokens (see `ConnectedRegistry.tokenOptions`). Default: none. */
+  readonly tokenOptions?: StatefulResourceOptions;
+  /** Timeouts of the Arc extension (see `ConnectedRegistryExtension.customTimeouts`). Default `20m` each. */
+  readonly extensionCustomTimeouts?: ResourceTimeouts;
+  /** Taints the workload's pods tolerate (see `RegistryWorkload.tolerations`). Default: none. */
+  readonly workloadTolerations?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Toleration>[]>;
+  /** Node labels the workload's pods need (see `RegistryWorkload.nodeSelector`). Default: none. */
+  readonly workloadNodeSelector?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+  /** Affinity of the workload's pods (see `RegistryWorkload.affinity`). Default: none. */
+  readonly workloadAffinity?: pulumi.Input<k8s.types.input.core.v1.Affinity>;
+  /** Topology spread of the workload's pods (see `RegistryWorkload.topologySpreadConstraints`). Default: none. */
+  readonly workloadTopologySpreadConstraints?: pulumi.Input<
+    pulumi.Input<k8s.types.input.core.v1.TopologySpreadConstraint>[]
+  >;
+  /** PriorityClass of the workload's pods (see `RegistryWorkload.priorityClassName`). Default: none. */
+  readonly workloadPriorityClassName?: pulumi.Input<string>;
+  /** Annotations of the workload's pods (see `RegistryWorkload.podAnnotations`). Default: none. */
+  readonly workloadPodAnnotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }
 
 /**
@@ -177,6 +202,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           location: args.location,
           registryName: args.registryName,
           imports,
+          registryOptions: args.registryOptions,
         },
         parent,
       );
@@ -201,6 +227,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         logLevel: args.logLevel,
         clientTokens: [{ name: clientTokenName }],
         subscriptionId: args.subscriptionId,
+        connectedRegistryOptions: args.connectedRegistryOptions,
+        tokenOptions: args.tokenOptions,
       },
       parent,
     );
@@ -223,6 +251,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         pvcStorageClassName: args.pvcStorageClassName,
         pvcStorageRequest: args.pvcStorageRequest,
         releaseTrain: args.releaseTrain,
+        customTimeouts: args.extensionCustomTimeouts,
         connectedRegistry: {
           resourceGroupName: args.resourceGroupName,
           registryName,
@@ -300,6 +329,12 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           digest: args.workloadDigest,
           imagePullSecretNames: [pullSecret.secretName],
           replicas: args.workloadReplicas,
+          tolerations: args.workloadTolerations,
+          nodeSelector: args.workloadNodeSelector,
+          affinity: args.workloadAffinity,
+          topologySpreadConstraints: args.workloadTopologySpreadConstraints,
+          priorityClassName: args.workloadPriorityClassName,
+          podAnnotations: args.workloadPodAnnotations,
         },
         // The pods can only pull once the extension serves the registry.
         { parent: this, dependsOn: [extension] },

@@ -10,3 +10,6 @@ export * from "./registryPullSecret";
 export * from "./registryServicePrincipal";
 export * from "./registryWorkload";
 export * from "./tanzuRegistryTrust";
+// Argument types defined in helper modules.
+export type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
+export type { ProbeHttpGetAction, ProbeTcpSocketAction, WorkloadProbe } from "./lib/workloadPod";

@@ -41,6 +41,8 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
   public readonly secretName: pulumi.Output<string>;
   /** The namespace of the Secret (pods must run in the same namespace). */
   public readonly namespace: pulumi.Output<string>;
+  /** The Secret resource (its data is secret), for `dependsOn` or any of its outputs. */
+  public readonly secret: corev1.Secret;
 
   constructor(name: string, args: RegistryPullSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:RegistryPullSecret", name, {}, opts);
@@ -77,6 +79,7 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
       );
     }
 
+    this.secret = secret;
     this.secretName = secret.metadata.name;
     this.namespace = secret.metadata.namespace;
     this.registerOutputs();

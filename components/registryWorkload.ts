@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
+import type * as k8s from "@pulumi/kubernetes";
 import {
   digestProblem,
   dns1123LabelProblem,
@@ -12,6 +13,14 @@ import {
 } from "./imageReference";
 import { checkExclusive, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
 import { mapAll, mapInput } from "./inputs";
+import {
+  WorkloadProbe,
+  checkProbe,
+  checkVolumesNow,
+  mergeEnv,
+  mergeVolumeMounts,
+  mergeVolumes,
+} from "./lib/workloadPod";
 
 /** When the kubelet pulls the image. */
 export enum ImagePullPolicy {
@@ -112,6 +121,37 @@ export interface RegistryWorkloadArgs {
   readonly env?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
   /** Size limit of the `/tmp` emptyDir. Default `64Mi`. */
   readonly tmpSizeLimit?: pulumi.Input<string>;
+  /**
+   * More environment variables of the container, as Kubernetes `EnvVar`s (e.g. `valueFrom.secretKeyRef` for
+   * secret material), after the ones of `env`. A name set in both is refused. Default: none.
+   */
+  readonly extraEnv?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.EnvVar>[]>;
+  /**
+   * More pod volumes (Kubernetes `Volume`s: configMap, secret, emptyDir, persistentVolumeClaim, csi…), after
+   * the component's `tmp` emptyDir; mount them with `volumeMounts`. `hostPath` volumes and the name `tmp` are
+   * refused. Default: none.
+   */
+  readonly volumes?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Volume>[]>;
+  /** More mounts of the container (Kubernetes `VolumeMount`s), after `/tmp`. A second mount at a path is refused. Default: none. */
+  readonly volumeMounts?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.VolumeMount>[]>;
+  /** Taints the pods tolerate (Kubernetes `Toleration`s), e.g. to run on dedicated edge nodes. Default: none. */
+  readonly tolerations?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Toleration>[]>;
+  /** Node labels the pods' node must have, e.g. `{"kubernetes.io/os": "linux"}`. Default: none. */
+  readonly nodeSelector?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+  /** Node and pod (anti-)affinity rules (Kubernetes `Affinity`). Default: none. */
+  readonly affinity?: pulumi.Input<k8s.types.input.core.v1.Affinity>;
+  /** How the pods spread across zones or nodes (Kubernetes `TopologySpreadConstraint`s). Default: none. */
+  readonly topologySpreadConstraints?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.TopologySpreadConstraint>[]>;
+  /** Name of an existing PriorityClass for the pods. Default: none (the cluster's default priority). */
+  readonly priorityClassName?: pulumi.Input<string>;
+  /** Liveness probe: the kubelet restarts the container when it fails. Default: none. */
+  readonly livenessProbe?: pulumi.Input<WorkloadProbe>;
+  /** Readiness probe: the pod receives Service traffic only while it succeeds. Default: none. */
+  readonly readinessProbe?: pulumi.Input<WorkloadProbe>;
+  /** Startup probe: the other probes wait until it succeeds once (slow starters). Default: none. */
+  readonly startupProbe?: pulumi.Input<WorkloadProbe>;
+  /** Annotations of the pods (the pod template's metadata), e.g. for metrics scrapers or Checkov skips. Default: none. */
+  readonly podAnnotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }
 
 const defaultResources = { cpuRequest: "100m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" };
@@ -137,6 +177,10 @@ export class RegistryWorkload extends pulumi.ComponentResource {
   public readonly deploymentName: pulumi.Output<string>;
   /** The image reference the pods run, `<registryServer>/<repository>:<tag>` or `@<digest>`. */
   public readonly image: pulumi.Output<string>;
+  /** The Deployment resource, for `dependsOn` or any of its outputs. */
+  public readonly deployment: appsv1.Deployment;
+  /** The ClusterIP Service, when `createService` is true; otherwise undefined. */
+  public readonly service?: corev1.Service;
 
   constructor(name: string, args: RegistryWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:RegistryWorkload", name, {}, opts);
@@ -171,6 +215,10 @@ export class RegistryWorkload extends pulumi.ComponentResource {
       throw inputError("createService", "needs containerPort (the port the Service forwards to).");
     }
     const appName = validateWhenKnown("appName", args.appName ?? name, labelValueProblem);
+    checkProbe("livenessProbe", args.livenessProbe);
+    checkProbe("readinessProbe", args.readinessProbe);
+    checkProbe("startupProbe", args.startupProbe);
+    checkVolumesNow(args.volumes);
     const plainSecurity = knownValue(args.security);
     if (
       plainSecurity &&
@@ -208,6 +256,17 @@ export class RegistryWorkload extends pulumi.ComponentResource {
       "app.kubernetes.io/managed-by": "pulumi",
     }));
     const metadata = { name: args.deploymentName, namespace, labels };
+    // The escape hatches come after the hardened defaults and never replace them: extra volumes, mounts and
+    // env are appended (collisions refused), the security contexts have no escape hatch but `security`.
+    const tmpVolume = { name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } };
+    const volumes = mapAll([tmpVolume, args.volumes ?? []], ([tmp, extra]) => mergeVolumes([tmp], extra));
+    const volumeMounts = mapInput(args.volumeMounts ?? [], (extra) =>
+      mergeVolumeMounts([{ name: "tmp", mountPath: "/tmp" }], extra),
+    );
+    const env =
+      args.env === undefined && args.extraEnv === undefined
+        ? undefined
+        : mapAll([args.env ?? {}, args.extraEnv ?? []], ([plain, extra]) => mergeEnv(plain, extra));
 
     const deployment = new appsv1.Deployment(
       name,
@@ -217,9 +276,14 @@ export class RegistryWorkload extends pulumi.ComponentResource {
           replicas: args.replicas ?? 1,
           selector: { matchLabels: selector },
           template: {
-            metadata: { labels },
+            metadata: { labels, annotations: args.podAnnotations },
             spec: {
               automountServiceAccountToken,
+              tolerations: args.tolerations,
+              nodeSelector: args.nodeSelector,
+              affinity: args.affinity,
+              topologySpreadConstraints: args.topologySpreadConstraints,
+              priorityClassName: args.priorityClassName,
               securityContext: podSecurityContext,
               imagePullSecrets: mapInput(args.imagePullSecretNames, (names) => names.map((n) => ({ name: n }))),
               containers: [
@@ -229,19 +293,20 @@ export class RegistryWorkload extends pulumi.ComponentResource {
                   imagePullPolicy: pullPolicy,
                   command: args.command,
                   args: args.containerArgs,
-                  env:
-                    args.env &&
-                    mapInput(args.env, (env) => Object.entries(env).map(([n, value]) => ({ name: n, value }))),
+                  env,
                   ports:
                     args.containerPort === undefined
                       ? undefined
                       : [{ name: "http", containerPort: args.containerPort }],
                   resources,
                   securityContext: containerSecurityContext,
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                  volumeMounts,
+                  livenessProbe: args.livenessProbe,
+                  readinessProbe: args.readinessProbe,
+                  startupProbe: args.startupProbe,
                 },
               ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } }],
+              volumes,
             },
           },
         },
@@ -249,8 +314,9 @@ export class RegistryWorkload extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.deployment = deployment;
     if (createService) {
-      new corev1.Service(
+      this.service = new corev1.Service(
         name,
         {
           metadata: { name: deployment.metadata.name, namespace, labels },

@@ -50,6 +50,16 @@ export const siteConfigKeys = [
   "workloadDigest",
   "workloadReplicas",
   "subscriptionId",
+  "registryOptions",
+  "connectedRegistryOptions",
+  "tokenOptions",
+  "extensionCustomTimeouts",
+  "workloadTolerations",
+  "workloadNodeSelector",
+  "workloadAffinity",
+  "workloadTopologySpreadConstraints",
+  "workloadPriorityClassName",
+  "workloadPodAnnotations",
   "kubeconfig",
 ] as const;
 
@@ -144,5 +154,17 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
     workloadDigest: config.get("workloadDigest"),
     workloadReplicas: config.getNumber("workloadReplicas"),
     subscriptionId: config.get("subscriptionId"),
+    // Structured values (`pulumi config set --path 'registryOptions.protect' true`), passed through as given;
+    // the components check them and name the argument when one is wrong.
+    registryOptions: config.getObject("registryOptions"),
+    connectedRegistryOptions: config.getObject("connectedRegistryOptions"),
+    tokenOptions: config.getObject("tokenOptions"),
+    extensionCustomTimeouts: config.getObject("extensionCustomTimeouts"),
+    workloadTolerations: config.getObject("workloadTolerations"),
+    workloadNodeSelector: config.getObject("workloadNodeSelector"),
+    workloadAffinity: config.getObject("workloadAffinity"),
+    workloadTopologySpreadConstraints: config.getObject("workloadTopologySpreadConstraints"),
+    workloadPriorityClassName: config.get("workloadPriorityClassName"),
+    workloadPodAnnotations: config.getObject("workloadPodAnnotations"),
   };
 }

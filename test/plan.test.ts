@@ -209,6 +209,12 @@ describe("npm run plan", () => {
         '  | <code>tags.replicas</code> | <code>"2"</code> | <code>"3"</code> |\n',
     );
     expect(diff.stdout).toContain('  | <code>data.replicas</code> | <code>"2"</code> | <code>"3"</code> |\n');
+    // ConfigMap data is immutable to the Kubernetes provider: a replacement, with its cause.
+    expect(diff.stdout).toContain("⚠️ **1 of the updates replaces the resource**.");
+    expect(diff.stdout).toContain(
+      "- 🔁 <code>kubernetes:core/v1:ConfigMap</code> **trust**: **replace**, forced by <code>data.replicas</code> " +
+        "(kubernetes provider (pulumi-kubernetes forceNewProperties))\n",
+    );
     expect(diff.stdout).toContain("  | <code>outputs.pullSecretData</code> | <code>[secret]</code> | (none) |\n");
     expect(diff.stdout).not.toContain("ResourceGroup</code> **edge**");
   });

@@ -85,3 +85,23 @@ describe("config errors name the key", () => {
     );
   });
 });
+
+it("reads the child options and workload placement from structured config", () => {
+  const args = readSiteConfig(
+    withConfig({
+      ...exampleConfig(),
+      [`${project}:registryOptions`]: JSON.stringify({ protect: true }),
+      [`${project}:tokenOptions`]: JSON.stringify({ retainOnDelete: true }),
+      [`${project}:extensionCustomTimeouts`]: JSON.stringify({ create: "45m" }),
+      [`${project}:workloadNodeSelector`]: JSON.stringify({ "kubernetes.io/os": "linux" }),
+      [`${project}:workloadPriorityClassName`]: "edge-critical",
+    }),
+  );
+  expect(args).toMatchObject({
+    registryOptions: { protect: true },
+    tokenOptions: { retainOnDelete: true },
+    extensionCustomTimeouts: { create: "45m" },
+    workloadNodeSelector: { "kubernetes.io/os": "linux" },
+    workloadPriorityClassName: "edge-critical",
+  });
+});
