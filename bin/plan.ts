@@ -27,6 +27,7 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getObject(): Struct | undefined;
+  getReplaceonchangesList?(): string[];
 }
 interface ReadRequest extends RegisterRequest {
   getProperties(): Struct | undefined;
@@ -60,6 +61,7 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
     if (resources.has(urn)) {
       duplicates.push(urn);
     }
+    const replaceOnChanges = read ? [] : (req.getReplaceonchangesList?.() ?? []);
     resources.set(urn, {
       urn,
       type: req.getType(),
@@ -68,6 +70,7 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
       custom: read || req.getCustom(),
       ...(read ? { read: true } : {}),
       inputs: redactObject(object?.toJavaScript(), secrets),
+      ...(replaceOnChanges.length > 0 ? { replaceOnChanges: [...replaceOnChanges].sort() } : {}),
     });
   };
 

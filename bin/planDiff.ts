@@ -18,7 +18,7 @@ export interface PropertyChange {
 export interface PlanDiff {
   created: PlannedResource[];
   deleted: PlannedResource[];
-  updated: { before: PlannedResource; after: PlannedResource; changes: PropertyChange[] }[];
+  updated: { before: PlannedResource; after: PlannedResource; changes: PropertyChange[]; replacedBy?: string[] }[];
   unchanged: number;
 }
 
@@ -70,13 +70,33 @@ export function diffPlans(before: readonly PlannedResource[], after: readonly Pl
       .filter((path) => was.get(path) !== now.get(path))
       .map((path) => ({ path, before: was.get(path), after: now.get(path) }));
     if (changes.length > 0) {
-      diff.updated.push({ before: previous, after: resource, changes });
+      const replacedBy = replacingPaths(resource.replaceOnChanges ?? [], changes);
+      diff.updated.push({
+        before: previous,
+        after: resource,
+        changes,
+        ...(replacedBy.length > 0 ? { replacedBy } : {}),
+      });
     } else {
       diff.unchanged++;
     }
   }
   diff.deleted = treeOrder(before).filter((r) => !current.has(resourceKey(r)));
   return diff;
+}
+
+/** The `replaceOnChanges` paths (`mode`, `parent.id`, `tags.*`) that one of `changes` touches. */
+function replacingPaths(replaceOnChanges: readonly string[], changes: readonly PropertyChange[]): string[] {
+  return replaceOnChanges.filter((pattern) => {
+    const prefix = pattern.replace(/\.?\*$/, "");
+    return changes.some(
+      (change) =>
+        pattern === "*" ||
+        change.path === prefix ||
+        change.path.startsWith(`${prefix}.`) ||
+        change.path.startsWith(`${prefix}[`),
+    );
+  });
 }
 
 function code(text: string): string {
@@ -105,8 +125,9 @@ export function renderDiff(heading: string, diff: PlanDiff): string {
     lines.push(`No changes (${unchanged} resources unchanged).`);
     return lines.join("\n") + "\n";
   }
+  const replaced = updated.filter((u) => u.replacedBy !== undefined).length;
   lines.push(
-    `**${created.length} to create, ${updated.length} to update, ${deleted.length} to delete**, ${unchanged} unchanged.`,
+    `**${created.length} to create, ${updated.length - replaced} to update, ${replaced > 0 ? `${replaced} to replace, ` : ""}${deleted.length} to delete**, ${unchanged} unchanged.`,
   );
   if (created.length > 0) {
     lines.push("", "#### Created", "");
@@ -119,8 +140,12 @@ export function renderDiff(heading: string, diff: PlanDiff): string {
   }
   if (updated.length > 0) {
     lines.push("", "#### Updated");
-    for (const { after, changes } of updated) {
-      lines.push("", `- ✏️ ${title(after)}`, "", "  | Property | Before | After |", "  |---|---|---|");
+    for (const { after, changes, replacedBy } of updated) {
+      const how =
+        replacedBy === undefined
+          ? `- ✏️ ${title(after)}`
+          : `- 🔁 ${title(after)} **replaced**: ${replacedBy.map(code).join(", ")} cannot change in place, so it is deleted and created again (\`replaceOnChanges\`)`;
+      lines.push("", how, "", "  | Property | Before | After |", "  |---|---|---|");
       for (const change of changes) {
         const cell = (value: string | undefined) => (value === undefined ? "(none)" : code(value));
         lines.push(`  | ${code(change.path)} | ${cell(change.before)} | ${cell(change.after)} |`);

@@ -27,6 +27,8 @@ export interface PlannedResource {
   /** True for resources read with `.get` rather than created. */
   read?: boolean;
   inputs: { [key: string]: PlanValue };
+  /** Input paths whose change replaces the resource instead of updating it (`replaceOnChanges`). */
+  replaceOnChanges?: string[];
   /** Stack outputs (only on the `pulumi:pulumi:Stack` resource). */
   outputs?: { [key: string]: PlanValue };
 }
