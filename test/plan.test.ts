@@ -120,7 +120,7 @@ describe("npm run plan", () => {
         "            clientTokenIds:\n" +
         "                - (known after deploy)\n",
     );
-    expect(exampleRun.stdout).toContain('            scopeMapName: "myclienttoken"\n');
+    expect(exampleRun.stdout).toContain('            scopeMapName: "myclienttoken-scope-map"\n');
     expect(exampleRun.stdout).toContain(
       "        + pulumi-nodejs:dynamic/edge-registry:TokenPassword  edge-sync-password\n" +
         '            passwordName: "password1"\n' +
