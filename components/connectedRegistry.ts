@@ -476,9 +476,9 @@ function validateParent(
     oneOf(Object.values(ParentEndpointProtocol)),
   );
   // az's rules, checked now when everything is known, else in the apply that produces `parent.id`.
-  const id = mapAll(
-    [parentId, mode, parent.mode, repositories, parent.repositories],
-    ([checkedId, childMode, parentMode, own, parentRepositories]) => {
+  const rules = mapAll(
+    [mode, parent.mode, repositories, parent.repositories],
+    ([childMode, parentMode, own, parentRepositories]) => {
       const modeProblem = parentMode === undefined ? undefined : parentModeProblem(parentMode, childMode);
       if (modeProblem !== undefined) {
         throw inputError("parentConnectedRegistry.mode", modeProblem);
@@ -493,9 +493,10 @@ function validateParent(
           `"${missing}" is not synced by the parent connected registry (a child can only sync what its parent has); add it to the parent's repositories, or remove it here.`,
         );
       }
-      return checkedId;
+      return true;
     },
   );
+  const id = mapAll([parentId, rules], ([checkedId]) => checkedId);
   return { id, gatewayEndpoint, protocol };
 }
 
