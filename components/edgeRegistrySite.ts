@@ -41,8 +41,8 @@ export interface EdgeRegistrySiteArgs {
    */
   readonly existingRegistryName?: pulumi.Input<string>;
   /**
-   * Images imported into the cloud registry before the connected registry syncs, e.g. `nginx:1.25` (target
-   * `nginx:1.25`). Default: for a registry the site creates, when `repositories` is left at its default too,
+   * Images imported into the cloud registry before the connected registry syncs, with their registry host, e.g.
+   * `docker.io/library/nginx:1.25` (target `library/nginx:1.25`, the full path as `az acr import` names it). Default: for a registry the site creates, when `repositories` is left at its default too,
    * `mcr.microsoft.com/mcr/hello-world:latest` imported as `hello-world:v1` (the workload then runs that pinned
    * tag); none otherwise (an existing registry is shared: import into it once, not per site).
    */

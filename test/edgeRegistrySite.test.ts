@@ -99,10 +99,15 @@ it("creates the quickstart: registry + import, connected registry + client token
 });
 
 it("uses an existing registry: imports into it, creates no registry", async () => {
-  const site = await build({ registryName: undefined, existingRegistryName: "sharedacr01", imports: ["nginx:1.25"] });
+  const site = await build({
+    registryName: undefined,
+    existingRegistryName: "sharedacr01",
+    imports: ["docker.io/library/nginx:1.25"],
+  });
   expect(cloud.ofType("azure-native:containerregistry:Registry")).toHaveLength(0);
   const imported = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport");
   expect(imported.map((r) => r.inputs.registryName)).toEqual(["sharedacr01"]);
+  expect(imported[0].inputs.targetTags).toEqual(["library/nginx:1.25"]);
   expect(cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].inputs.registryName).toBe("sharedacr01");
   expect(await unwrap(site.registryLoginServer)).toBe("sharedacr01.azurecr.io");
 });
