@@ -776,6 +776,9 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     this.registerOutputs();
   }
 
+  /** The subscription of tokens given by name (one client-config call per component at most). */
+  private subscription?: pulumi.Input<string>;
+
   /** The ARM id of an existing token given by name or id (`path` names the argument in errors). */
   private tokenId(args: ConnectedRegistryArgs, path: string, nameOrId: pulumi.Input<string>): pulumi.Input<string> {
     const checked = validateWhenKnown(path, nameOrId, (value) => {
@@ -788,8 +791,9 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     if (known !== undefined && known.startsWith("/")) {
       return known;
     }
-    const subscriptionId =
+    this.subscription ??=
       args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
+    const subscriptionId = this.subscription;
     return mapAll([subscriptionId, args.resourceGroupName, args.registryName, checked], ([sub, rg, registry, value]) =>
       registryChildId({ subscriptionId: sub, resourceGroupName: rg, registryName: registry }, "tokens", value),
     );
