@@ -642,7 +642,12 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       nameInput,
       repositories: args.repositories,
     });
-    const existingClientTokens = this.existingTokenIds(args, clientTokens.length);
+    // The subscription of tokens given by name: one client-config call per component at most, and only when needed.
+    let subscriptionId: pulumi.Input<string> | undefined;
+    const subscription = () =>
+      (subscriptionId ??=
+        args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId));
+    const existingClientTokens = this.existingTokenIds(args, subscription, clientTokens.length);
     const parent = validateParent(args, mode, repositories);
 
     const common = { resourceGroupName: args.resourceGroupName, registryName };
@@ -680,7 +685,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       });
     } else {
       const existing = args.syncTokenName!;
-      syncTokenId = this.tokenId(args, "syncTokenName", existing);
+      syncTokenId = this.tokenId(args, subscription, "syncTokenName", existing);
       syncTokenName = mapInput(syncTokenId, (id) => tokenNameOf(id) as string);
       syncPassword = new TokenPassword(`${name}-sync-password`, passwordOptions(syncTokenId), { parent: this });
     }
@@ -776,11 +781,13 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     this.registerOutputs();
   }
 
-  /** The subscription of tokens given by name (one client-config call per component at most). */
-  private subscription?: pulumi.Input<string>;
-
   /** The ARM id of an existing token given by name or id (`path` names the argument in errors). */
-  private tokenId(args: ConnectedRegistryArgs, path: string, nameOrId: pulumi.Input<string>): pulumi.Input<string> {
+  private tokenId(
+    args: ConnectedRegistryArgs,
+    subscription: () => pulumi.Input<string>,
+    path: string,
+    nameOrId: pulumi.Input<string>,
+  ): pulumi.Input<string> {
     const checked = validateWhenKnown(path, nameOrId, (value) => {
       const tokenName = tokenNameOf(value);
       return tokenName === undefined
@@ -791,16 +798,18 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     if (known !== undefined && known.startsWith("/")) {
       return known;
     }
-    this.subscription ??=
-      args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
-    const subscriptionId = this.subscription;
+    const subscriptionId = subscription();
     return mapAll([subscriptionId, args.resourceGroupName, args.registryName, checked], ([sub, rg, registry, value]) =>
       registryChildId({ subscriptionId: sub, resourceGroupName: rg, registryName: registry }, "tokens", value),
     );
   }
 
   /** The ARM ids of `existingClientTokens`, checked (at most 50 clients with the generated ones). */
-  private existingTokenIds(args: ConnectedRegistryArgs, generated: number): pulumi.Input<string>[] {
+  private existingTokenIds(
+    args: ConnectedRegistryArgs,
+    subscription: () => pulumi.Input<string>,
+    generated: number,
+  ): pulumi.Input<string>[] {
     if (args.existingClientTokens === undefined) {
       return [];
     }
@@ -817,7 +826,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         `with clientTokens makes ${list.length + generated} clients; a connected registry accepts at most ${maxClients}.`,
       );
     }
-    return list.map((item, i) => this.tokenId(args, `existingClientTokens[${i}]`, item));
+    return list.map((item, i) => this.tokenId(args, subscription, `existingClientTokens[${i}]`, item));
   }
 
   /**
