@@ -5,8 +5,11 @@
  * - a sync scope map and a sync token, both named after the connected registry (token enabled);
  * - the token's password, generated once by a dynamic resource (never on preview, never again on an
  *   unchanged `pulumi up`; rotated by changing `passwordExpiry` or `passwordRotationTrigger`);
- * - the `containerregistry.ConnectedRegistry` (cloud parent: no `parent.id`);
- * - per client token: a scope map, a token and a generated password, passed as `clientTokenIds`;
+ * - the `containerregistry.ConnectedRegistry` (cloud parent: no `parent.id`; a nested one, az `--parent`: the
+ *   parent connected registry's ARM id, with az's parent rules checked, see `lib/hierarchy.ts`);
+ * - its sync scope map also holds its descendants' actions (`descendants`, az's union; `ConnectedRegistryTree`);
+ * - per client token: a scope map `<token>-scope-map`, a token and a generated password, passed as
+ *   `clientTokenIds` (with existing tokens, as az's `--client-tokens`);
  * - the connection string the Arc extension needs, as a secret.
  */
 import * as pulumi from "@pulumi/pulumi";
