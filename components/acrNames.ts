@@ -22,6 +22,10 @@ export interface ImageReference {
   registry: string;
   /** Repository path inside the registry (`mcr/hello-world`, `library/nginx`). */
   repository: string;
+  /** The repository path as written after the host (`docker.io/nginx` → `nginx`; `repository` is `library/nginx`). */
+  path: string;
+  /** Whether the reference names its registry host (`az acr import` refuses a source without one). */
+  hasRegistry: boolean;
   /** The tag, when the reference names one. */
   tag?: string;
   /** The manifest digest (`sha256:<64 hex>`), when the reference names one. */
@@ -66,6 +70,7 @@ export function parseImageReference(reference: string): ImageReference | string 
   const hasHost = first.includes(".") || first.includes(":") || first === "localhost";
   let registry = hasHost ? first : "docker.io";
   let repository = hasHost ? rest.slice(slash + 1) : rest;
+  const path = repository;
   if (hasHost && !hostPattern.test(registry)) {
     return `"${reference}" has an invalid registry host "${registry}"; ${example}.`;
   }
@@ -78,7 +83,14 @@ export function parseImageReference(reference: string): ImageReference | string 
   if (registry === "docker.io" && !repository.includes("/")) {
     repository = `library/${repository}`;
   }
-  return { registry, repository, tag, digest };
+  return { registry, repository, path, hasRegistry: hasHost, tag, digest };
+}
+
+/** Why `az acr import` would refuse this source for having no registry host, or undefined. */
+export function sourceRegistryProblem(reference: string, image: ImageReference): string | undefined {
+  return image.hasRegistry
+    ? undefined
+    : `"${reference}" names no registry host (az acr import refuses it too); write the registry, e.g. docker.io/library/${image.path}${image.tag ? `:${image.tag}` : ""}, or set sourceRegistryId for an Azure registry of the same tenant.`;
 }
 
 /**
@@ -96,12 +108,18 @@ export function repositoryName(image: ImageReference): string {
 }
 
 /**
- * The target tags an import writes when none are given: `<last path segment>:<tag>`
- * (`mcr.microsoft.com/mcr/hello-world` → `hello-world:latest`). A digest without a tag gives no tag:
- * the manifest is copied untagged into `<last path segment>` (like `az acr import` does).
+ * The target tags an import writes when none are given, as `az acr import` names them (azure-cli
+ * `acr/import.py`): the full source path after the registry host with its tag
+ * (`mcr.microsoft.com/mcr/hello-world:latest` → `mcr/hello-world:latest`; no tag means `latest`). A digest
+ * without a tag gives no tag: the manifest is copied untagged into that path (see {@link untaggedTargetRepository}).
  */
 export function defaultTargetTags(image: ImageReference): string[] {
-  return image.digest && !image.tag ? [] : [`${repositoryName(image)}:${image.tag ?? "latest"}`];
+  return image.digest && !image.tag ? [] : [`${image.path}:${image.tag ?? "latest"}`];
+}
+
+/** Where a digest import without targets copies the manifest: the source path without `@digest` (as az does). */
+export function untaggedTargetRepository(image: ImageReference): string {
+  return image.path;
 }
 
 /** The reason `target` is not a `repository:tag` target, or undefined when it is one. */

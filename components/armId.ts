@@ -32,3 +32,30 @@ export function registryIdProblem(id: string): string | undefined {
 export function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([0-9a-fA-F-]{36})\//.exec(id)?.[1];
 }
+
+/** The ARM id of a registry's child resource (`tokens`, `connectedRegistries`), or `nameOrId` when it already is one. */
+export function registryChildId(
+  registry: RegistryIdParts,
+  kind: "tokens" | "connectedRegistries",
+  nameOrId: string,
+): string {
+  return nameOrId.startsWith("/") ? nameOrId : `${registryId(registry)}/${kind}/${nameOrId}`;
+}
+
+const connectedRegistryIdPattern =
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+\/connectedRegistries\/([a-zA-Z0-9]{5,50})$/i;
+
+/** The reason `id` is not a connected registry ARM id, or undefined when it is one. */
+export function connectedRegistryIdProblem(id: string): string | undefined {
+  return connectedRegistryIdPattern.test(id)
+    ? undefined
+    : `"${id}" is not a connected registry ARM id; expected /subscriptions/<subscription-guid>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<registry>/connectedRegistries/<name> (the parent's connectedRegistryId output).`;
+}
+
+const tokenIdPattern =
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+\/tokens\/([a-zA-Z0-9-]{5,50})$/i;
+
+/** The token name of a token ARM id, or the value itself when it is not an id; undefined for a malformed id. */
+export function tokenNameOf(nameOrId: string): string | undefined {
+  return nameOrId.startsWith("/") ? tokenIdPattern.exec(nameOrId)?.[1] : nameOrId;
+}

@@ -5,13 +5,19 @@
  */
 import type { Check } from "./validation";
 
-/** Connected registry names: 5-40 letters and digits, starting with a letter. */
-export const connectedRegistryNamePattern = /^[a-zA-Z][a-zA-Z0-9]{4,39}$/;
+/** Connected registry names (ARM 2025-11-01): `^[a-zA-Z0-9]*$`, 5-50 characters. */
+export const connectedRegistryNamePattern = /^[a-zA-Z0-9]{5,50}$/;
 
 export const checkConnectedRegistryName: Check<string> = (value) =>
   connectedRegistryNamePattern.test(value)
     ? undefined
-    : `"${value}" is not a valid connected registry name; use 5-40 letters and digits, starting with a letter (e.g. "myconnectedregistry").`;
+    : `"${value}" is not a valid connected registry name; use 5-50 letters and digits (e.g. "myconnectedregistry").`;
+
+/** Scope map names: 5-50 letters, digits, `-` and `_`. */
+export const checkScopeMapName: Check<string> = (value) =>
+  /^[a-zA-Z0-9_-]{5,50}$/.test(value)
+    ? undefined
+    : `"${value}" is not a valid scope map name; use 5-50 letters, digits, "-" and "_".`;
 
 export const checkRegistryName: Check<string> = (value) =>
   /^[a-zA-Z0-9]{5,50}$/.test(value)
@@ -22,6 +28,16 @@ export const checkTokenName: Check<string> = (value) =>
   /^[a-zA-Z0-9-]{5,50}$/.test(value)
     ? undefined
     : `"${value}" is not a valid token name; use 5-50 letters, digits and hyphens.`;
+
+/** The scope map `az acr token create --repository` creates for a token. */
+export const clientScopeMapName = (tokenName: string): string => `${tokenName}-scope-map`;
+
+/** A token whose scope map is named `<token>-scope-map` (az's name) must leave room for the suffix in 50 characters. */
+export const checkClientTokenName: Check<string> = (value) =>
+  checkTokenName(value) ??
+  (checkScopeMapName(clientScopeMapName(value)) === undefined
+    ? undefined
+    : `"${value}" is too long for its scope map "${clientScopeMapName(value)}" (at most 50 characters); use at most 40 characters.`);
 
 /** OCI distribution repository name grammar (path components separated by `/`). */
 const repositoryPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
@@ -63,6 +79,9 @@ function cronFieldProblem(field: string, [label, min, max]: [string, number, num
   return undefined;
 }
 
+/** A cron expression with single spaces between its fields (`0  9 * * *` is the schedule `0 9 * * *`). */
+export const normalizeCron = (value: string): string => value.trim().split(/\s+/).join(" ");
+
 /** A 5-field cron expression (minute hour day-of-month month day-of-week), numbers only. */
 export const checkCron: Check<string> = (value) => {
   const fields = value.trim().split(/\s+/);
@@ -99,13 +118,6 @@ export function checkDurationWithin(min: string, max: string): Check<string> {
       ? `"${value}" is outside ${min}..${max}; choose a duration in that range.`
       : undefined;
   };
-}
-
-/** A sync window is required when the schedule is not continuous. */
-export function syncWindowProblem(schedule: string, syncWindow: string | undefined): string | undefined {
-  return syncWindow === undefined && schedule.trim() !== continuousSchedule
-    ? `is required with the non-continuous syncSchedule "${schedule}"; set it to how long each sync may run (PT3H..P7D), e.g. "PT3H".`
-    : undefined;
 }
 
 /**

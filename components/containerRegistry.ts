@@ -5,7 +5,7 @@ import {
   defaultTargetTags,
   parseImageReference,
   registryNameProblem,
-  repositoryName,
+  sourceRegistryProblem,
 } from "./acrNames";
 import { parseRegistryId } from "./armId";
 import { mapAll, mapInput } from "./inputs";
@@ -44,9 +44,14 @@ export interface RegistryNetworkRules {
 
 /** An image to import into the registry once it exists (see `ImageImport`). */
 export interface RegistryImageImport {
-  /** The image, e.g. `mcr.microsoft.com/mcr/hello-world:latest` (no tag = `latest`; no host = Docker Hub). */
+  /** The image, e.g. `mcr.microsoft.com/mcr/hello-world:latest` (no tag = `latest`; the registry host is required). */
   readonly source: pulumi.Input<string>;
-  /** `repository:tag` targets. Default: the source's last path segment and tag (`hello-world:latest`). */
+  /**
+   * ARM id of an Azure registry of the same tenant to import from (`source` is then the repository inside it).
+   * Default: none. See `ImageImportArgs.sourceRegistryId`.
+   */
+  readonly sourceRegistryId?: pulumi.Input<string>;
+  /** `repository:tag` targets. Default: the source's full path and tag, as az names it (`mcr/hello-world:latest`). */
   readonly targetTags?: pulumi.Input<pulumi.Input<string>[]>;
   /** Default `NoForce` (fail when a target tag exists); `Force` overwrites. */
   readonly mode?: pulumi.Input<ImportMode>;
@@ -177,6 +182,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
           registryName: registry.name,
           subscriptionId,
           source: plain ? plain.source : lifted.source,
+          sourceRegistryId: plain ? plain.sourceRegistryId : (lifted.sourceRegistryId as pulumi.Output<string>),
           targetTags: plain ? plain.targetTags : (lifted.targetTags as pulumi.Output<string[]>),
           mode: plain ? plain.mode : (lifted.mode as pulumi.Output<ImportMode>),
         },
@@ -272,6 +278,11 @@ function importChildNames(name: string, imports: pulumi.Input<RegistryImageImpor
     if (typeof image === "string") {
       throw inputError(`imports[${i}].source`, image);
     }
+    const hostProblem =
+      image === undefined || plain?.sourceRegistryId !== undefined ? undefined : sourceRegistryProblem(source!, image);
+    if (hostProblem !== undefined) {
+      throw inputError(`imports[${i}].source`, hostProblem);
+    }
     const explicit = plain && (knownValue(plain.targetTags) as string[] | undefined);
     checkTargetTags(`imports[${i}].targetTags`, explicit);
     validateKnown(`imports[${i}].mode`, plain?.mode, oneOf(Object.values(ImportMode)));
@@ -284,7 +295,7 @@ function importChildNames(name: string, imports: pulumi.Input<RegistryImageImpor
       );
     }
     seenTargets.push(...(targets ?? []));
-    const untagged = image?.digest && `${repositoryName(image)}-${image.digest.slice(0, 19)}`;
+    const untagged = image?.digest && `${image.path}-${image.digest.slice(0, 19)}`;
     const label = targets?.[0] ?? untagged;
     let slug = label === undefined ? String(i) : slugOf(label);
     if (slugs.has(slug)) {

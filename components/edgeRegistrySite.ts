@@ -2,12 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { ContainerRegistry } from "./containerRegistry";
 import { ImageImport } from "./imageImport";
-import { ConnectedRegistry, ConnectedRegistryMode, ConnectedRegistryLogLevel } from "./connectedRegistry";
+import * as authorization from "@pulumi/azure-native/authorization";
+import {
+  ConnectedRegistry,
+  ConnectedRegistryDescendant,
+  ConnectedRegistryLogLevel,
+  ConnectedRegistryMode,
+  ConnectedRegistryParent,
+  ParentEndpointProtocol,
+} from "./connectedRegistry";
 import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
 import { NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
-import { subscriptionOf } from "./armId";
+import { parseRegistryId, registryChildId, registryId as registryArmId, subscriptionOf } from "./armId";
 import { inputError, knownValue } from "./validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
@@ -35,13 +43,13 @@ export interface EdgeRegistrySiteArgs {
    */
   readonly existingRegistryName?: pulumi.Input<string>;
   /**
-   * Images imported into the cloud registry before the connected registry syncs, e.g. `nginx:1.25` (target
-   * `nginx:1.25`). Default: for a registry the site creates, when `repositories` is left at its default too,
+   * Images imported into the cloud registry before the connected registry syncs, with their registry host, e.g.
+   * `docker.io/library/nginx:1.25` (target `library/nginx:1.25`, the full path as `az acr import` names it). Default: for a registry the site creates, when `repositories` is left at its default too,
    * `mcr.microsoft.com/mcr/hello-world:latest` imported as `hello-world:v1` (the workload then runs that pinned
    * tag); none otherwise (an existing registry is shared: import into it once, not per site).
    */
   readonly imports?: pulumi.Input<string>[];
-  /** Connected registry name (5-40 letters and digits, starting with a letter). Default: derived from the site's name. */
+  /** Connected registry name (5-50 letters and digits). Default: derived from the site's name. */
   readonly connectedRegistryName?: pulumi.Input<string>;
   /** Connected registry mode. Default `ReadOnly` (the documented secure default). */
   readonly connectedRegistryMode?: pulumi.Input<ConnectedRegistryMode>;
@@ -49,12 +57,44 @@ export interface EdgeRegistrySiteArgs {
   readonly repositories?: pulumi.Input<string>[];
   /** Sync schedule (cron, 5 fields). Default `* * * * *` (continuous). */
   readonly syncSchedule?: pulumi.Input<string>;
-  /** Sync window (ISO 8601 duration PT3H..P7D); required with a non-continuous `syncSchedule`. */
+  /** Sync window (ISO 8601 duration PT1H..P7D). Default: unset. */
   readonly syncWindow?: pulumi.Input<string>;
   /** Connected registry log level. Default `Information`. */
   readonly logLevel?: pulumi.Input<ConnectedRegistryLogLevel>;
   /** Name of the client token workloads pull with (it is the docker username). Default `<connectedRegistryName>client`. */
   readonly clientTokenName?: pulumi.Input<string>;
+  /**
+   * Makes this a child site (a nested connected registry, az `--parent`): the name of its parent connected
+   * registry in the same cloud registry, e.g. the on-premises site's `connectedRegistryName`. The parent's sync
+   * scope map must list this site in its `descendantConnectedRegistries`. Default: none (the cloud registry is the
+   * parent).
+   */
+  readonly parentConnectedRegistryName?: pulumi.Input<string>;
+  /**
+   * The parent's mode, for the preview check that a parent is ReadWrite or of this site's mode. Default: not
+   * checked. Only with `parentConnectedRegistryName`.
+   */
+  readonly parentConnectedRegistryMode?: pulumi.Input<ConnectedRegistryMode>;
+  /**
+   * The parent's address as this site's cluster reaches it, `host` or `host:port` (the parent site's
+   * `registryEndpoint`, or the routable address in front of it): `ParentGatewayEndpoint` of the connection string.
+   * Required with `parentConnectedRegistryName`.
+   */
+  readonly parentGatewayEndpoint?: pulumi.Input<string>;
+  /** `ParentEndpointProtocol`: how this site reaches its parent. Default `https`. Only with `parentConnectedRegistryName`. */
+  readonly parentEndpointProtocol?: pulumi.Input<ParentEndpointProtocol>;
+  /**
+   * The CA (PEM) that issued the parent's serving certificate (the parent site's `caCertificatePem`): installed
+   * for `parentGatewayEndpoint` in containerd's hosts directory on every node of this cluster
+   * (`NodeRegistryTrust`), since the Arc extension has no setting for an upstream CA. Needed when the parent's
+   * certificate is not publicly trusted; only with https. Default: none.
+   */
+  readonly parentCaCertificatePem?: pulumi.Input<string>;
+  /**
+   * For a parent site: every connected registry below this one (children, grandchildren, …), whose gateway and
+   * repository actions its sync scope map must hold (az adds them when it creates a child). Default: none.
+   */
+  readonly descendantConnectedRegistries?: pulumi.Input<pulumi.Input<ConnectedRegistryDescendant>[]>;
 
   /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
   readonly clusterName: pulumi.Input<string>;
@@ -164,6 +204,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
   public readonly pullSecretName: pulumi.Output<string>;
   /** The connected registry's connection string (secret). */
   public readonly connectionString: pulumi.Output<string>;
+  /** ARM id of the connected registry (what a child site's parent id is built from). */
+  public readonly connectedRegistryId: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeRegistrySiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:EdgeRegistrySite", name, {}, opts);
@@ -183,6 +225,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     let registryName: pulumi.Output<string>;
     let loginServer: pulumi.Output<string>;
     let importsDone: pulumi.Resource[];
+    let registryId: pulumi.Output<string> | undefined;
     if (args.existingRegistryName !== undefined) {
       registryName = pulumi.output(args.existingRegistryName);
       loginServer = registryName.apply((n) => `${n.toLowerCase()}.azurecr.io`);
@@ -207,6 +250,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         parent,
       );
       registryName = registry.registryName;
+      registryId = registry.registryId;
       loginServer = registry.loginServer;
       importsDone = [registry];
     }
@@ -229,6 +273,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         subscriptionId: args.subscriptionId,
         connectedRegistryOptions: args.connectedRegistryOptions,
         tokenOptions: args.tokenOptions,
+        parentConnectedRegistry: this.parentConnectedRegistry(args, registryName, registryId),
+        descendants: args.descendantConnectedRegistries,
       },
       parent,
     );
@@ -295,6 +341,19 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       );
     }
 
+    if (args.parentCaCertificatePem !== undefined) {
+      // The child's cluster trusts its parent's serving certificate (platform-facts §4: containerd hosts dir).
+      new NodeRegistryTrust(
+        `${name}-parent-trust`,
+        {
+          registryHost: args.parentGatewayEndpoint!,
+          caCertificatePem: args.parentCaCertificatePem,
+          hostsDir: args.nodeTrustHostsDir,
+        },
+        parent,
+      );
+    }
+
     const namespaceName: pulumi.Input<string> = args.workloadNamespace ?? "edge-apps";
     const namespace =
       knownValue(args.createWorkloadNamespace) === false
@@ -354,7 +413,40 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     this.workloadImage = workloadImage;
     this.pullSecretName = pullSecret.secretName;
     this.connectionString = pulumi.secret(connected.connectionString);
+    this.connectedRegistryId = connected.connectedRegistryId;
     this.registerOutputs();
+  }
+
+  /** The parent connected registry of a child site (its ARM id is built in this site's registry), or undefined. */
+  private parentConnectedRegistry(
+    args: EdgeRegistrySiteArgs,
+    registryName: pulumi.Output<string>,
+    registryId: pulumi.Output<string> | undefined,
+  ): ConnectedRegistryParent | undefined {
+    if (args.parentConnectedRegistryName === undefined) {
+      return undefined;
+    }
+    const registry =
+      registryId ??
+      pulumi
+        .all([
+          args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).subscriptionId,
+          args.resourceGroupName,
+          registryName,
+        ])
+        .apply(([subscriptionId, resourceGroupName, name]) =>
+          registryArmId({ subscriptionId, resourceGroupName, registryName: name }),
+        );
+    return {
+      connectedRegistryId: pulumi
+        .all([registry, args.parentConnectedRegistryName])
+        .apply(([id, parentName]) =>
+          registryChildId(parseRegistryId(id) ?? fail(id), "connectedRegistries", parentName),
+        ),
+      gatewayEndpoint: args.parentGatewayEndpoint!,
+      endpointProtocol: args.parentEndpointProtocol,
+      mode: args.parentConnectedRegistryMode,
+    };
   }
 }
 
@@ -387,6 +479,7 @@ function checkSiteArgs(args: EdgeRegistrySiteArgs): void {
       `needs the registry's CA, which cert-manager creates inside the cluster in tlsMode ${tlsMode}; use tlsMode Certificate or KubernetesSecret, keep trustDistribution on, or set nodeTrust false and trust the CA yourself.`,
     );
   }
+  checkChildSiteArgs(args);
   for (const key of ["connectedRegistryName", "clientTokenName"] as const) {
     if (args[key] !== undefined && knownValue(args[key]) === undefined) {
       throw inputError(
@@ -402,6 +495,43 @@ function checkSiteArgs(args: EdgeRegistrySiteArgs): void {
     throw inputError(
       "deployWorkload",
       "is false, so workloadTag/workloadDigest would be ignored; remove them or deploy the workload.",
+    );
+  }
+}
+
+function fail(id: string): never {
+  throw new Error(`the registry id "${id}" is not a container registry ARM id; set subscriptionId.`);
+}
+
+/** The child-site arguments go together: a parent name needs the parent's address; the rest need a parent name. */
+function checkChildSiteArgs(args: EdgeRegistrySiteArgs): void {
+  const child = args.parentConnectedRegistryName !== undefined;
+  for (const key of [
+    "parentConnectedRegistryMode",
+    "parentGatewayEndpoint",
+    "parentEndpointProtocol",
+    "parentCaCertificatePem",
+  ] as const) {
+    if (!child && args[key] !== undefined) {
+      throw inputError(
+        key,
+        "only applies to a child site; set parentConnectedRegistryName to the parent connected registry, or remove it.",
+      );
+    }
+  }
+  if (child && args.parentGatewayEndpoint === undefined) {
+    throw inputError(
+      "parentGatewayEndpoint",
+      "is required with parentConnectedRegistryName: the parent's address as this cluster reaches it (e.g. the parent site's registryEndpoint), or the connection string would have no ParentGatewayEndpoint.",
+    );
+  }
+  if (
+    args.parentCaCertificatePem !== undefined &&
+    knownValue(args.parentEndpointProtocol) === ParentEndpointProtocol.Http
+  ) {
+    throw inputError(
+      "parentCaCertificatePem",
+      "has no use with parentEndpointProtocol http (no TLS to the parent); remove it, or reach the parent over https.",
     );
   }
 }

@@ -4,10 +4,13 @@ import {
   checkTargetTags,
   defaultTargetTags,
   parseImageReference,
+  ImageReference,
   registryNameProblem,
-  repositoryName,
   sourceImageOf,
+  sourceRegistryProblem,
+  untaggedTargetRepository,
 } from "./acrNames";
+import { registryIdProblem } from "./armId";
 import { createRegistryClient } from "./azureClient";
 import { ImageImportProps, makeImageImportProvider } from "./providers/imageImportProvider";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
@@ -28,15 +31,23 @@ export interface ImageImportArgs {
   /** Name of the target registry (5-50 letters and digits). */
   readonly registryName: pulumi.Input<string>;
   /**
-   * The image to import: `[registry/]repository[:tag][@sha256:<digest>]`, e.g.
-   * `mcr.microsoft.com/mcr/hello-world:latest`. No tag means `latest`; no registry means Docker Hub
-   * (`nginx` is `docker.io/library/nginx:latest`). A digest pins the content.
+   * The image to import: `registry/repository[:tag][@sha256:<digest>]`, e.g.
+   * `mcr.microsoft.com/mcr/hello-world:latest` or `docker.io/library/nginx:1.25`. No tag means `latest`; a
+   * digest pins the content. The registry host is required (as `az acr import` requires it), except with
+   * `sourceRegistryId`, where `source` is the repository inside that registry (`app/web:1.0`).
    */
   readonly source: pulumi.Input<string>;
   /**
-   * `repository:tag` targets in the registry. Default: the source's last path segment and tag
-   * (`hello-world:latest`); for a digest without a tag, an untagged copy into that repository (pull it
-   * by digest). Changing the targets re-imports.
+   * ARM id of an Azure container registry of the same tenant to import from, sent as `source.resourceId` (what
+   * `az acr import` sends when it finds the source registry in the subscription; no credentials needed, the
+   * caller's access to that registry is used). `source` is then the repository inside it, without a host.
+   * Default: none (the source's host is the registry, sent as `source.registryUri`).
+   */
+  readonly sourceRegistryId?: pulumi.Input<string>;
+  /**
+   * `repository:tag` targets in the registry. Default: as `az acr import`, the source's full path and tag
+   * (`mcr.microsoft.com/mcr/hello-world:latest` → `mcr/hello-world:latest`); for a digest without a tag, an
+   * untagged copy into that path (pull it by digest). Changing the targets re-imports.
    */
   readonly targetTags?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -48,33 +59,55 @@ export interface ImageImportArgs {
   readonly subscriptionId?: pulumi.Input<string>;
 }
 
-const sourceCheck: Check<string> = (source) => {
+/** The reason `source` cannot be imported (from `sourceRegistryId` when `inRegistry`), or undefined. */
+function sourceProblem(source: string, inRegistry: boolean): string | undefined {
   const parsed = parseImageReference(source);
-  return typeof parsed === "string" ? parsed : undefined;
-};
+  if (typeof parsed === "string") {
+    return parsed;
+  }
+  if (inRegistry) {
+    return parsed.hasRegistry
+      ? `"${source}" names a registry host, but sourceRegistryId already names the registry; give the repository inside it (e.g. ${parsed.path}:${parsed.tag ?? "latest"}).`
+      : undefined;
+  }
+  return sourceRegistryProblem(source, parsed);
+}
+
+/** The image inside a registry given by id: the path as written (no Docker Hub defaults). */
+function sourceImageInRegistry(image: ImageReference): string {
+  return image.digest ? `${image.path}@${image.digest}` : `${image.path}:${image.tag ?? "latest"}`;
+}
 
 /** The import request for a source and optional explicit targets (checked again for deploy-time values). */
 function importRequest(
   source: string,
   targetTags: string[] | undefined,
-): Pick<ImageImportProps, "registryUri" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"> {
-  const image = parseImageReference(source);
-  if (typeof image === "string") {
-    throw inputError("source", image);
+  sourceRegistryId: string | undefined,
+): Pick<
+  ImageImportProps,
+  "registryUri" | "sourceResourceId" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"
+> {
+  const problem = sourceProblem(source, sourceRegistryId !== undefined);
+  if (problem !== undefined) {
+    throw inputError("source", problem);
   }
+  const image = parseImageReference(source) as ImageReference;
   checkTargetTags("targetTags", targetTags);
   const targets = targetTags ?? defaultTargetTags(image);
   return {
-    registryUri: image.registry,
-    sourceImage: sourceImageOf(image),
+    ...(sourceRegistryId === undefined
+      ? { registryUri: image.registry, sourceImage: sourceImageOf(image) }
+      : { sourceResourceId: sourceRegistryId, sourceImage: sourceImageInRegistry(image) }),
     targetTags: targets,
-    untaggedTargetRepositories: targets.length === 0 ? [repositoryName(image)] : [],
+    untaggedTargetRepositories: targets.length === 0 ? [untaggedTargetRepository(image)] : [],
   };
 }
 
 /**
- * Imports an image into an Azure Container Registry (`az acr import`), from a public registry such as
- * `mcr.microsoft.com` or Docker Hub, without Docker.
+ * Imports an image into an Azure Container Registry, like `az acr import` (default targets, the refusal of a
+ * source without a registry host, and `source.resourceId` for a registry of the same tenant follow azure-cli's
+ * `acr/import.py`; no `--username/--password` for private non-Azure registries), from a public registry such as
+ * `mcr.microsoft.com` or Docker Hub or from another Azure registry, without Docker.
  *
  * The import runs once, when the resource is created; changing the source, targets or mode imports
  * again (a replacement). **Deleting the resource keeps the imported tags**: removing tags needs the
@@ -90,12 +123,15 @@ export class ImageImport extends pulumi.ComponentResource {
     super("edge-registry:index:ImageImport", name, {}, opts);
 
     validateKnown("registryName", args.registryName, registryNameProblem);
+    validateKnown("sourceRegistryId", args.sourceRegistryId, registryIdProblem);
+    const sourceCheck: Check<string> = (source) => sourceProblem(source, args.sourceRegistryId !== undefined);
     validateKnown("source", args.source, sourceCheck);
     validateKnown("mode", args.mode, oneOf(Object.values(ImportMode)));
     checkTargetTags("targetTags", knownValue(args.targetTags) as string[] | undefined);
 
-    const request = mapAll([validateWhenKnown("source", args.source, sourceCheck), args.targetTags], ([source, tags]) =>
-      importRequest(source, tags),
+    const request = mapAll(
+      [validateWhenKnown("source", args.source, sourceCheck), args.targetTags, args.sourceRegistryId],
+      ([source, tags, registryId]) => importRequest(source, tags, registryId),
     );
     const subscriptionId =
       args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
@@ -107,6 +143,7 @@ export class ImageImport extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         registryName: args.registryName,
         registryUri: mapInput(request, (r) => r.registryUri),
+        sourceResourceId: mapInput(request, (r) => r.sourceResourceId),
         sourceImage: mapInput(request, (r) => r.sourceImage),
         targetTags: mapInput(request, (r) => r.targetTags),
         untaggedTargetRepositories: mapInput(request, (r) => r.untaggedTargetRepositories),

@@ -1,6 +1,7 @@
 // The package entry: every component and its Args. Type tokens are `edge-registry:index:<Class>`.
 export * from "./connectedRegistry";
 export * from "./connectedRegistryExtension";
+export * from "./connectedRegistryTree";
 export * from "./containerRegistry";
 export * from "./edgeRegistrySite";
 export * from "./imageImport";

@@ -10,6 +10,7 @@ import {
   ConnectedRegistryLogLevel,
   ConnectedRegistryMode,
 } from "../components";
+import { formatConnectionString } from "../components/lib/connectionString";
 
 const SCOPE_MAP = "azure-native:containerregistry:ScopeMap";
 const TOKEN = "azure-native:containerregistry:Token";
@@ -112,14 +113,17 @@ describe("a ReadOnly connected registry for hello-world (the quickstart)", () =>
     });
   });
 
-  it("gives the client token a read-only scope map on the synced repositories", () => {
-    expect(get(SCOPE_MAP, "edge-client-myclienttoken").inputs.actions).toEqual([
-      "repositories/hello-world/content/read",
-      "repositories/hello-world/metadata/read",
-    ]);
+  it("gives the client token a read-only scope map on the synced repositories, named as az token create names it", () => {
+    expect(get(SCOPE_MAP, "edge-client-myclienttoken").inputs).toEqual({
+      resourceGroupName: "rg",
+      registryName: "myacrregistry",
+      scopeMapName: "myclienttoken-scope-map",
+      description: "Created by token: myclienttoken",
+      actions: ["repositories/hello-world/content/read", "repositories/hello-world/metadata/read"],
+    });
     expect(get(TOKEN, "edge-client-myclienttoken").inputs).toMatchObject({
       tokenName: "myclienttoken",
-      scopeMapId: `${registryId}/scopeMaps/myclienttoken`,
+      scopeMapId: `${registryId}/scopeMaps/myclienttoken-scope-map`,
       status: "enabled",
     });
     expect(get(PASSWORD, "edge-client-myclienttoken-password").inputs.tokenId).toBe(
@@ -244,11 +248,7 @@ describe("rejects bad input at construction, naming the argument", () => {
   const cases: [string, Partial<ConnectedRegistryArgs>, string][] = [
     ["connectedRegistryName too short", { connectedRegistryName: "edge" }, "connectedRegistryName"],
     ["connectedRegistryName with a hyphen", { connectedRegistryName: "my-edge" }, "connectedRegistryName"],
-    [
-      "connectedRegistryName starting with a digit",
-      { connectedRegistryName: "1edgeregistry" },
-      "connectedRegistryName",
-    ],
+    ["connectedRegistryName too long", { connectedRegistryName: "a".repeat(51) }, "connectedRegistryName"],
     ["registry name as login server", { registryName: "myacr.azurecr.io" }, "registryName"],
     ["no repositories", { repositories: [] }, "repositories"],
     ["invalid repository", { repositories: ["hello-world", "hello world"] }, "repositories[1]"],
@@ -256,9 +256,8 @@ describe("rejects bad input at construction, naming the argument", () => {
     ["duplicate repositories", { repositories: ["hello-world", "Hello-World"] }, "repositories"],
     ["cron with 4 fields", { syncSchedule: "0 9 * *", syncWindow: "PT3H" }, "syncSchedule"],
     ["cron out of range", { syncSchedule: "0 24 * * *", syncWindow: "PT3H" }, "syncSchedule"],
-    ["schedule without window", { syncSchedule: "0 9 * * *" }, "syncWindow"],
     ["window not ISO 8601", { syncWindow: "3h" }, "syncWindow"],
-    ["window too short", { syncSchedule: "0 9 * * *", syncWindow: "PT2H" }, "syncWindow"],
+    ["window too short", { syncSchedule: "0 9 * * *", syncWindow: "PT59M" }, "syncWindow"],
     ["window too long", { syncSchedule: "0 9 * * *", syncWindow: "P8D" }, "syncWindow"],
     ["TTL too short", { messageTtl: "PT12H" }, "messageTtl"],
     ["TTL too long", { messageTtl: "P91D" }, "messageTtl"],
@@ -292,8 +291,8 @@ describe("rejects bad input at construction, naming the argument", () => {
       "clientTokens[0].repositories",
     ],
     [
-      "more than 20 client tokens",
-      { clientTokens: Array.from({ length: 21 }, (_, i) => ({ name: `client${i + 10}` })) },
+      "more than 50 client tokens",
+      { clientTokens: Array.from({ length: 51 }, (_, i) => ({ name: `client${i + 10}` })) },
       "clientTokens",
     ],
   ];
@@ -308,5 +307,87 @@ describe("rejects bad input at construction, naming the argument", () => {
     const error = constructionError(() => new ConnectedRegistry("edge", withoutName));
     expect(error.propertyPath).toBe("connectedRegistryName");
     expect(error.message).toContain("set connectedRegistryName");
+  });
+});
+
+describe("corrections from the azure-cli source, the REST spec and the docs", () => {
+  it("accepts a name starting with a digit, 50 characters, an optional window, and 50 clients", async () => {
+    new ConnectedRegistry("digits", {
+      ...base,
+      connectedRegistryName: `1${"a".repeat(49)}`,
+      syncSchedule: "0 9 * * *",
+      syncWindow: "PT1H",
+      clientTokens: Array.from({ length: 50 }, (_, i) => ({ name: `client${i + 10}` })),
+    });
+    new ConnectedRegistry("nowindow", { ...base, connectedRegistryName: "nowindow1", syncSchedule: "0 9 * * *" });
+    await settle();
+    expect(cloud.get(CONNECTED_REGISTRY, "digits").inputs.clientTokenIds).toHaveLength(50);
+    expect(cloud.get(CONNECTED_REGISTRY, "nowindow").inputs.parent.syncProperties.syncWindow).toBeUndefined();
+  });
+
+  it("sends a cron with extra spaces as the same, normalised schedule", async () => {
+    new ConnectedRegistry("spaced", { ...base, syncSchedule: "  0   9 * *  1-5 " });
+    await settle();
+    expect(cloud.get(CONNECTED_REGISTRY, "spaced").inputs.parent.syncProperties.schedule).toBe("0 9 * * 1-5");
+  });
+
+  it("refuses a client token name that leaves no room for its <token>-scope-map", () => {
+    const error = constructionError(
+      () => new ConnectedRegistry("long", { ...base, clientTokens: [{ name: "c".repeat(41) }] }),
+    );
+    expect(error.propertyPath).toBe("clientTokens[0].name");
+    expect(error.reason).toContain("-scope-map");
+  });
+
+  it("uses an existing sync token (az --sync-token): no scope map or token, but a password and a connection string", async () => {
+    const cr = new ConnectedRegistry("existing", {
+      resourceGroupName: "rg",
+      registryName: "myacrregistry",
+      connectedRegistryName: "existingsync",
+      syncTokenName: "sharedsynctoken",
+      existingClientTokens: ["readers", `${registryId}/tokens/pushers`],
+    });
+    await settle();
+    expect(cloud.ofType(SCOPE_MAP)).toHaveLength(0);
+    expect(cloud.ofType(TOKEN)).toHaveLength(0);
+    const tokenId = `${registryId}/tokens/sharedsynctoken`;
+    expect(cloud.get(PASSWORD, "existing-sync-password").inputs.tokenId).toBe(tokenId);
+    expect(cloud.get(CONNECTED_REGISTRY, "existing").inputs.parent.syncProperties.tokenId).toBe(tokenId);
+    expect(cloud.get(CONNECTED_REGISTRY, "existing").inputs.clientTokenIds).toEqual([
+      `${registryId}/tokens/readers`,
+      `${registryId}/tokens/pushers`,
+    ]);
+    expect(await unwrap(cr.connectionString)).toMatch(
+      /^ConnectedRegistryName=existingsync;SyncTokenName=sharedsynctoken;SyncTokenPassword=[^;]+;ParentGatewayEndpoint=myacrregistry\.eastus\.data\.azurecr\.io;ParentEndpointProtocol=https$/,
+    );
+    expect(await unwrap(cr.syncTokenName)).toBe("sharedsynctoken");
+  });
+
+  it.each([
+    ["syncTokenName with repositories", { syncTokenName: "sharedsynctoken" }, "syncTokenName"],
+    ["neither", { repositories: undefined }, "repositories"],
+    ["existing token id malformed", { existingClientTokens: ["/subscriptions/x/tokens/y"] }, "existingClientTokens[0]"],
+  ])("refuses %s", (_label, override, path) => {
+    const error = constructionError(() => new ConnectedRegistry("bad", { ...base, ...override }));
+    expect(error.propertyPath).toBe(path);
+  });
+
+  it("outputs version, status details, last sync time and login server", async () => {
+    const cr = new ConnectedRegistry("status", base);
+    await settle();
+    expect(await unwrap(cr.version)).toBe("1.0.0");
+    expect(await unwrap(cr.lastSyncTime)).toBe("2026-01-01T00:00:00Z");
+    expect(await unwrap(cr.loginServer)).toBe("myacrregistry.azurecr.io");
+    expect(await unwrap(cr.statusDetails)).toEqual([]);
+  });
+
+  it("fails with a clear error instead of ParentGatewayEndpoint=undefined", () => {
+    expect(() => formatConnectionString("edge1", "edge1", "pw", undefined, "https")).toThrow(
+      /registryName: .*no gateway endpoint.*dataEndpointEnabled/,
+    );
+    expect(() => formatConnectionString("edge1", "edge1", "pw", "", "https")).toThrow(/no gateway endpoint/);
+    expect(formatConnectionString("floor1", "floor1", "pw", "10.0.0.5", "http")).toBe(
+      "ConnectedRegistryName=floor1;SyncTokenName=floor1;SyncTokenPassword=pw;ParentGatewayEndpoint=10.0.0.5;ParentEndpointProtocol=http",
+    );
   });
 });

@@ -127,7 +127,7 @@ describe("imports", () => {
       registryName: "edgeacr",
       imports: [
         { source: "mcr.microsoft.com/mcr/hello-world:latest" },
-        { source: "nginx", targetTags: ["web/nginx:stable"], mode: ImportMode.Force },
+        { source: "docker.io/library/nginx", targetTags: ["web/nginx:stable"], mode: ImportMode.Force },
         {
           source:
             "mcr.microsoft.com/mcr/hello-world@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -136,12 +136,12 @@ describe("imports", () => {
     });
     await settle();
     expect(cloud.ofType(IMPORT_COMPONENT).map((r) => r.name)).toEqual([
-      "edge-import-hello-world-latest",
+      "edge-import-mcr-hello-world-latest",
       "edge-import-web-nginx-stable",
-      "edge-import-hello-world-sha256-0123456789ab",
+      "edge-import-mcr-hello-world-sha256-0123456789ab",
     ]);
     expect(cloud.ofType(IMPORT).map((r) => r.name)).toEqual(cloud.ofType(IMPORT_COMPONENT).map((r) => r.name));
-    const { __provider, ...hello } = cloud.get(IMPORT, "edge-import-hello-world-latest").inputs;
+    const { __provider, ...hello } = cloud.get(IMPORT, "edge-import-mcr-hello-world-latest").inputs;
     expect(typeof __provider).toBe("string");
     expect(hello).toEqual({
       subscriptionId: SUBSCRIPTION_ID,
@@ -149,7 +149,7 @@ describe("imports", () => {
       registryName: "edgeacr",
       registryUri: "mcr.microsoft.com",
       sourceImage: "mcr/hello-world:latest",
-      targetTags: ["hello-world:latest"],
+      targetTags: ["mcr/hello-world:latest"],
       untaggedTargetRepositories: [],
       mode: "NoForce",
     });
@@ -174,7 +174,7 @@ describe("imports", () => {
       imports: [{ source: "mcr.microsoft.com/mcr/hello-world:latest" }],
     });
     await settle();
-    expect(cloud.get(IMPORT, "ordered-import-hello-world-latest").inputs).toMatchObject({
+    expect(cloud.get(IMPORT, "ordered-import-mcr-hello-world-latest").inputs).toMatchObject({
       subscriptionId: otherSubscription,
       resourceGroupName: "rg",
       registryName: "createdname",
@@ -183,16 +183,16 @@ describe("imports", () => {
 
   it("keeps child names when the imports are reordered", async () => {
     const a = { source: "mcr.microsoft.com/mcr/hello-world:latest" };
-    const b = { source: "busybox:1.36" };
+    const b = { source: "docker.io/library/busybox:1.36" };
     new ContainerRegistry("first", { resourceGroupName: "rg", imports: [a, b] });
     new ContainerRegistry("second", { resourceGroupName: "rg", imports: [b, a] });
     await settle();
     const names = cloud.ofType(IMPORT_COMPONENT).map((r) => r.name);
     expect(names).toEqual([
-      "first-import-hello-world-latest",
-      "first-import-busybox-1-36",
-      "second-import-busybox-1-36",
-      "second-import-hello-world-latest",
+      "first-import-mcr-hello-world-latest",
+      "first-import-library-busybox-1-36",
+      "second-import-library-busybox-1-36",
+      "second-import-mcr-hello-world-latest",
     ]);
   });
 
@@ -202,7 +202,7 @@ describe("imports", () => {
       imports: [{ source: pulumi.output("mcr.microsoft.com/mcr/hello-world:1.0") }],
     });
     await settle();
-    expect(cloud.get(IMPORT, "late-acr-import-0").inputs.targetTags).toEqual(["hello-world:1.0"]);
+    expect(cloud.get(IMPORT, "late-acr-import-0").inputs.targetTags).toEqual(["mcr/hello-world:1.0"]);
   });
 });
 
@@ -259,14 +259,14 @@ describe("bad input fails at construction, naming the argument", () => {
     [
       "an invalid import source",
       "badacr",
-      { imports: [{ source: "nginx" }, { source: "Bad Image" }] },
+      { imports: [{ source: "docker.io/library/nginx" }, { source: "Bad Image" }] },
       "imports[1].source",
     ],
     ["an empty import source", "badacr", { imports: [{ source: "" }] }, "imports[0].source"],
     [
       "a malformed import target",
       "badacr",
-      { imports: [{ source: "nginx", targetTags: ["nginx"] }] },
+      { imports: [{ source: "docker.io/library/nginx", targetTags: ["nginx"] }] },
       "imports[0].targetTags[0]",
     ],
     [
@@ -274,8 +274,8 @@ describe("bad input fails at construction, naming the argument", () => {
       "badacr",
       {
         imports: [
-          { source: "nginx:1.25", targetTags: ["web:1"] },
-          { source: "httpd", targetTags: ["web:1"] },
+          { source: "docker.io/library/nginx:1.25", targetTags: ["web:1"] },
+          { source: "docker.io/library/httpd", targetTags: ["web:1"] },
         ],
       },
       "imports[1].targetTags",
@@ -283,7 +283,7 @@ describe("bad input fails at construction, naming the argument", () => {
     [
       "an unknown import mode",
       "badacr",
-      { imports: [{ source: "nginx", mode: "Always" as ImportMode }] },
+      { imports: [{ source: "docker.io/library/nginx", mode: "Always" as ImportMode }] },
       "imports[0].mode",
     ],
   ];

@@ -380,7 +380,7 @@ describe("typed children are the registered resources", () => {
     const pairs: [pulumi.Resource, string, string][] = [
       [acr.registry, REGISTRY, "edge-acr"],
       [edge.connectedRegistry, CONNECTED, "edge"],
-      [edge.syncToken, TOKEN, "edge-sync"],
+      [edge.syncToken!, TOKEN, "edge-sync"],
       [ext.extension, EXTENSION, "ext"],
       [app.deployment, DEPLOYMENT, "app"],
       [app.service!, "kubernetes:core/v1:Service", "app"],
@@ -391,6 +391,6 @@ describe("typed children are the registered resources", () => {
     }
     expect(headless.service).toBeUndefined();
     expect(await unwrap(acr.registry.loginServer)).toBe(await unwrap(acr.loginServer));
-    expect(await unwrap(edge.syncToken.id)).toBe(await unwrap(edge.syncTokenId));
+    expect(await unwrap(edge.syncToken!.id)).toBe(await unwrap(edge.syncTokenId));
   });
 });

@@ -5,7 +5,13 @@
  */
 import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import { revealSecrets } from "./plainState";
-import { EdgeRegistrySite, EdgeRegistrySiteArgs, TlsMode } from "../components";
+import {
+  ConnectedRegistryMode,
+  EdgeRegistrySite,
+  EdgeRegistrySiteArgs,
+  ParentEndpointProtocol,
+  TlsMode,
+} from "../components";
 
 const EXTENSION = "azure-native:kubernetesconfiguration:Extension";
 const base: EdgeRegistrySiteArgs = {
@@ -93,10 +99,15 @@ it("creates the quickstart: registry + import, connected registry + client token
 });
 
 it("uses an existing registry: imports into it, creates no registry", async () => {
-  const site = await build({ registryName: undefined, existingRegistryName: "sharedacr01", imports: ["nginx:1.25"] });
+  const site = await build({
+    registryName: undefined,
+    existingRegistryName: "sharedacr01",
+    imports: ["docker.io/library/nginx:1.25"],
+  });
   expect(cloud.ofType("azure-native:containerregistry:Registry")).toHaveLength(0);
   const imported = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ImageImport");
   expect(imported.map((r) => r.inputs.registryName)).toEqual(["sharedacr01"]);
+  expect(imported[0].inputs.targetTags).toEqual(["library/nginx:1.25"]);
   expect(cloud.ofType("azure-native:containerregistry:ConnectedRegistry")[0].inputs.registryName).toBe("sharedacr01");
   expect(await unwrap(site.registryLoginServer)).toBe("sharedacr01.azurecr.io");
 });
@@ -181,5 +192,84 @@ describe("bad input fails at construction, naming the argument", () => {
     const error = constructionError(() => new EdgeRegistrySite("bad", { ...base, ...args }));
     expect(error.propertyPath).toBe(path);
     expect(error.message.startsWith(`${path}:`)).toBe(true);
+  });
+});
+
+describe("nested sites (issue 14)", () => {
+  it("a parent site adds its descendants' actions; a child site points at the parent and trusts its CA", async () => {
+    resetCloud();
+    const onprem = new EdgeRegistrySite("onprem", {
+      ...base,
+      connectedRegistryName: "onprem",
+      connectedRegistryMode: ConnectedRegistryMode.ReadWrite,
+      descendantConnectedRegistries: [{ connectedRegistryName: "floor1", repositories: ["hello-world"] }],
+      tlsMode: TlsMode.Certificate,
+    });
+    const floor = new EdgeRegistrySite("floor1", {
+      ...base,
+      registryName: undefined,
+      existingRegistryName: "myacrregistry",
+      connectedRegistryName: "floor1",
+      clusterName: "floor1cluster",
+      serviceClusterIP: "10.2.0.50",
+      serviceCidr: "10.2.0.0/16",
+      parentConnectedRegistryName: "onprem",
+      parentConnectedRegistryMode: ConnectedRegistryMode.ReadWrite,
+      parentGatewayEndpoint: onprem.registryEndpoint,
+      parentCaCertificatePem: onprem.caCertificatePem.apply((pem) => pem!),
+    });
+    await settle();
+    // (Earlier constructor-error tests may still register "bad-*" resources after the reset.)
+    expect(cloud.duplicateUrns.filter((urn) => !urn.includes("::bad-"))).toEqual([]);
+    expect(cloud.get("azure-native:containerregistry:ScopeMap", "onprem-connected-sync").inputs.actions).toEqual(
+      expect.arrayContaining(["gateway/floor1/config/read", "gateway/floor1/message/write"]),
+    );
+    const child = cloud.get("azure-native:containerregistry:ConnectedRegistry", "floor1-connected").inputs;
+    expect(child.parent.id).toBe(
+      `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/myresourcegroup/providers/Microsoft.ContainerRegistry/registries/myacrregistry/connectedRegistries/onprem`,
+    );
+    expect(await unwrap(floor.connectionString)).toMatch(
+      /^ConnectedRegistryName=floor1;SyncTokenName=floor1;SyncTokenPassword=[^;]+;ParentGatewayEndpoint=192\.100\.100\.1;ParentEndpointProtocol=https$/,
+    );
+    const trust = cloud.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.name.startsWith("floor1-parent-trust"));
+    expect(trust?.inputs.data["hosts.toml"]).toContain('server = "https://192.100.100.1"');
+    expect(trust?.inputs.data["ca.crt"]).toBe(await unwrap(onprem.caCertificatePem));
+  });
+
+  it.each([
+    ["a parent address without a parent", { parentGatewayEndpoint: "10.0.0.1" }, "parentGatewayEndpoint"],
+    ["a parent without its address", { parentConnectedRegistryName: "onprem" }, "parentGatewayEndpoint"],
+    [
+      "a CA for an http parent",
+      {
+        parentConnectedRegistryName: "onprem",
+        parentGatewayEndpoint: "10.0.0.1",
+        parentEndpointProtocol: ParentEndpointProtocol.Http,
+        parentCaCertificatePem: "-----BEGIN CERTIFICATE-----",
+      },
+      "parentCaCertificatePem",
+    ],
+    [
+      "a ReadWrite child of a ReadOnly parent",
+      {
+        connectedRegistryMode: ConnectedRegistryMode.ReadWrite,
+        parentConnectedRegistryName: "onprem",
+        parentConnectedRegistryMode: ConnectedRegistryMode.ReadOnly,
+        parentGatewayEndpoint: "10.0.0.1",
+      },
+      "parentConnectedRegistry.mode",
+    ],
+  ])("refuses %s", (_label, args, path) => {
+    resetCloud();
+    const error = constructionError(
+      () =>
+        new EdgeRegistrySite("bad", {
+          ...base,
+          registryName: undefined,
+          existingRegistryName: "myacrregistry",
+          ...(args as Partial<EdgeRegistrySiteArgs>),
+        }),
+    );
+    expect(error.propertyPath).toBe(path);
   });
 });

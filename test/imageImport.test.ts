@@ -28,12 +28,12 @@ it("imports mcr hello-world into hello-world:latest with NoForce, in the client 
     registryName: "edgeacr01",
     registryUri: "mcr.microsoft.com",
     sourceImage: "mcr/hello-world:latest",
-    targetTags: ["hello-world:latest"],
+    targetTags: ["mcr/hello-world:latest"],
     untaggedTargetRepositories: [],
     mode: "NoForce",
   });
   expect(cloud.calls.map((c) => c.token)).toEqual(["azure-native:authorization:getClientConfig"]);
-  expect(await unwrap(image.targetTags)).toEqual(["hello-world:latest"]);
+  expect(await unwrap(image.targetTags)).toEqual(["mcr/hello-world:latest"]);
 });
 
 it("uses explicit targets, mode and subscription", async () => {
@@ -41,7 +41,7 @@ it("uses explicit targets, mode and subscription", async () => {
   const image = new ImageImport("nginx", {
     resourceGroupName: "rg",
     registryName: "edgeacr01",
-    source: "nginx:1.25",
+    source: "docker.io/library/nginx:1.25",
     targetTags: ["web/nginx:1.25", "web/nginx:stable"],
     mode: ImportMode.Force,
     subscriptionId,
@@ -74,7 +74,7 @@ it("copies a digest untagged, or tags it when targets are given", async () => {
   expect(request("pinned")).toMatchObject({
     sourceImage: `mcr/hello-world@${DIGEST}`,
     targetTags: [],
-    untaggedTargetRepositories: ["hello-world"],
+    untaggedTargetRepositories: ["mcr/hello-world"],
   });
   expect(request("pinned-tagged")).toMatchObject({
     sourceImage: `mcr/hello-world@${DIGEST}`,
@@ -87,7 +87,7 @@ it("resolves deploy-time sources and targets", async () => {
   new ImageImport("late", {
     resourceGroupName: "rg",
     registryName: pulumi.output("edgeacr01"),
-    source: pulumi.output("busybox"),
+    source: pulumi.output("docker.io/library/busybox"),
     targetTags: pulumi.output(["tools/busybox:latest"]),
   });
   await settle();
@@ -100,7 +100,7 @@ it("resolves deploy-time sources and targets", async () => {
 });
 
 it("two instances in one stack do not collide", async () => {
-  const args = { resourceGroupName: "rg", registryName: "edgeacr01", source: "nginx" };
+  const args = { resourceGroupName: "rg", registryName: "edgeacr01", source: "docker.io/library/nginx" };
   new ImageImport("a", args);
   new ImageImport("b", { ...args, targetTags: ["nginx:copy"] });
   await settle();
@@ -109,11 +109,15 @@ it("two instances in one stack do not collide", async () => {
 });
 
 describe("bad input fails at construction, naming the argument", () => {
-  const base: ImageImportArgs = { resourceGroupName: "rg", registryName: "edgeacr01", source: "nginx" };
+  const base: ImageImportArgs = {
+    resourceGroupName: "rg",
+    registryName: "edgeacr01",
+    source: "docker.io/library/nginx",
+  };
   it.each<[string, Partial<ImageImportArgs>, string]>([
     ["an empty source", { source: "" }, "source"],
     ["an invalid source", { source: "MCR.microsoft.com/Hello World" }, "source"],
-    ["a bad digest", { source: "nginx@sha256:abc" }, "source"],
+    ["a bad digest", { source: "docker.io/library/nginx@sha256:abc" }, "source"],
     ["a target without tag", { targetTags: ["hello-world"] }, "targetTags[0]"],
     ["a target with a bad tag", { targetTags: ["ok:1", "hello:-x"] }, "targetTags[1]"],
     ["no targets", { targetTags: [] }, "targetTags"],
@@ -125,4 +129,52 @@ describe("bad input fails at construction, naming the argument", () => {
     expect(error.propertyPath).toBe(path);
     expect(error.message.startsWith(`${path}: `)).toBe(true);
   });
+});
+
+it("imports from an Azure registry of the same tenant by resource id (source.resourceId), as az does", async () => {
+  const sourceRegistryId = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/corpacr`;
+  new ImageImport("from-acr", {
+    resourceGroupName: "rg",
+    registryName: "edgeacr01",
+    source: "app/web:1.0",
+    sourceRegistryId,
+  });
+  await settle();
+  const inputs = request("from-acr");
+  expect(inputs).toMatchObject({
+    sourceResourceId: sourceRegistryId,
+    sourceImage: "app/web:1.0",
+    targetTags: ["app/web:1.0"],
+  });
+  expect(inputs.registryUri).toBeUndefined();
+});
+
+it.each([
+  ["a source without a registry host", { source: "nginx:1.25" }, "source", /names no registry host/],
+  [
+    "a host with sourceRegistryId",
+    {
+      source: "corpacr.azurecr.io/app/web:1.0",
+      sourceRegistryId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/corpacr`,
+    },
+    "source",
+    /already names the registry/,
+  ],
+  [
+    "a malformed sourceRegistryId",
+    { source: "app/web:1.0", sourceRegistryId: "corpacr" },
+    "sourceRegistryId",
+    /ARM id/,
+  ],
+])("refuses %s", (_label, override, path, reason) => {
+  const error = constructionError(
+    () =>
+      new ImageImport("bad", {
+        resourceGroupName: "rg",
+        registryName: "edgeacr01",
+        ...(override as Pick<ImageImportArgs, "source" | "sourceRegistryId">),
+      }),
+  );
+  expect(error.propertyPath).toBe(path);
+  expect(error.reason).toMatch(reason);
 });

@@ -128,3 +128,16 @@ it("delete keeps the imported tags: it calls nothing", async () => {
   await provider.delete!("id", hello);
   expect(calls).toEqual([]);
 });
+
+it("imports from a registry of the same tenant by source.resourceId instead of registryUri", async () => {
+  const { calls, provider } = fakeClient();
+  const resourceId = `/subscriptions/${SUB}/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/corpacr`;
+  await provider.create({
+    ...hello,
+    registryUri: undefined,
+    sourceResourceId: resourceId,
+    sourceImage: "app/web:1.0",
+    targetTags: ["app/web:1.0"],
+  });
+  expect(calls[0].parameters.source).toEqual({ resourceId, sourceImage: "app/web:1.0" });
+});

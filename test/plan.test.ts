@@ -120,7 +120,7 @@ describe("npm run plan", () => {
         "            clientTokenIds:\n" +
         "                - (known after deploy)\n",
     );
-    expect(exampleRun.stdout).toContain('            scopeMapName: "myclienttoken"\n');
+    expect(exampleRun.stdout).toContain('            scopeMapName: "myclienttoken-scope-map"\n');
     expect(exampleRun.stdout).toContain(
       "        + pulumi-nodejs:dynamic/edge-registry:TokenPassword  edge-sync-password\n" +
         '            passwordName: "password1"\n' +
@@ -385,6 +385,48 @@ describe("the root program's plans (issue: a reviewer sees exactly what a TLS mo
     );
     expect(siteDiff.stdout).toContain(
       '| <code>configurationSettings["cert-manager.install"]</code> | (none) | <code>"false"</code> |',
+    );
+  });
+});
+
+describe("examples/nested-hierarchy's plans (issue 14: the whole tree, and a mode change is a replacement)", () => {
+  let tree: Run;
+  let modeDiff: Run;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nested-plan-"));
+    const nested = path.join(repo, "examples", "nested-hierarchy");
+    const before = await plan([nested, "--json"]);
+    expect(before.code).toBe(0);
+    fs.writeFileSync(path.join(dir, "dev.json"), before.stdout);
+    [tree, modeDiff] = await Promise.all([
+      plan([nested]),
+      plan([nested, "--stack", "readonly-onprem", "--diff", path.join(dir, "dev.json")]),
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60000);
+
+  it("shows every connected registry of the tree, with onprem's scope map holding both floors' gateways", () => {
+    expect(tree.code).toBe(0);
+    for (const level of ["onprem", "floor1", "floor2"]) {
+      expect(tree.stdout).toContain(`+ azure-native:containerregistry:ConnectedRegistry  factory-${level}\n`);
+      expect(tree.stdout).toContain(`+ azure-native:kubernetesconfiguration:Extension  ${level}-extension\n`);
+    }
+    const onpremScopeMap = tree.stdout.split("ScopeMap  factory-onprem-sync\n")[1].split("description:")[0];
+    expect(onpremScopeMap).toContain('- "gateway/floor1/message/write"');
+    expect(onpremScopeMap).toContain('- "gateway/floor2/config/read"');
+    expect(tree.stdout).toContain("+ edge-registry:index:NodeRegistryTrust  floor1-onprem-trust\n");
+  });
+
+  it("announces a mode change as a replacement of the connected registry, saying why", () => {
+    expect(modeDiff.code).toBe(0);
+    expect(modeDiff.stdout).toMatch(
+      /^- 🔁 <code>azure-native:containerregistry:ConnectedRegistry<\/code> \*\*factory-onprem\*\*: \*\*replace\*\*, forced by <code>mode<\/code> \(replaceOnChanges option\); ⚠️ \*\*deleted before its replacement is created\*\*/m,
+    );
+    expect(modeDiff.stdout).toContain('| <code>mode</code> | <code>"ReadWrite"</code> | <code>"ReadOnly"</code> |');
+    expect(modeDiff.stdout).toContain("⚠️ **1 of the updates replaces the resource**, 1 deleting the old one first");
+    // The sync scope map only loses the write actions: an update, not a replacement.
+    expect(modeDiff.stdout).toMatch(
+      /^- ✏️ <code>azure-native:containerregistry:ScopeMap<\/code> \*\*factory-onprem-sync\*\*$/m,
     );
   });
 });

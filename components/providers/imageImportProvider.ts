@@ -19,8 +19,10 @@ export interface ImageImportProps {
   subscriptionId: string;
   resourceGroupName: string;
   registryName: string;
-  /** Source registry host, e.g. `mcr.microsoft.com`. */
-  registryUri: string;
+  /** Source registry host, e.g. `mcr.microsoft.com` (unset with `sourceResourceId`). */
+  registryUri?: string;
+  /** ARM id of a source Azure registry in the same tenant (`source.resourceId`), instead of `registryUri`. */
+  sourceResourceId?: string;
   /** Repository with tag or digest inside the source registry, e.g. `mcr/hello-world:latest`. */
   sourceImage: string;
   /** `repository:tag` targets. */
@@ -36,6 +38,7 @@ const replacingKeys: (keyof ImageImportProps)[] = [
   "resourceGroupName",
   "registryName",
   "registryUri",
+  "sourceResourceId",
   "sourceImage",
   "targetTags",
   "untaggedTargetRepositories",
@@ -49,7 +52,9 @@ export function makeImageImportProvider(
   return {
     async create(props) {
       const parameters = {
-        source: { registryUri: props.registryUri, sourceImage: props.sourceImage },
+        source: props.sourceResourceId
+          ? { resourceId: props.sourceResourceId, sourceImage: props.sourceImage }
+          : { registryUri: props.registryUri, sourceImage: props.sourceImage },
         ...(props.targetTags.length > 0 ? { targetTags: props.targetTags } : {}),
         ...(props.untaggedTargetRepositories.length > 0
           ? { untaggedTargetRepositories: props.untaggedTargetRepositories }
@@ -69,7 +74,7 @@ export function makeImageImportProvider(
             ? " With mode NoForce an existing target tag fails the import; set mode to Force to overwrite it."
             : "";
         throw new Error(
-          `importing ${props.registryUri}/${props.sourceImage} into registry ${props.registryName} failed: ${message}.${hint}`,
+          `importing ${props.registryUri ?? props.sourceResourceId}/${props.sourceImage} into registry ${props.registryName} failed: ${message}.${hint}`,
         );
       }
       const targets = [...props.targetTags, ...props.untaggedTargetRepositories].join(",");
