@@ -8,9 +8,20 @@
  * Neither host adds behaviour: login, drift, retries and rotation all live in the operation.
  */
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { TokenCredential } from "@azure/identity";
 
 /** The Azure SDK operations the deploy-time operations use. */
 export type RegistryClient = Pick<ContainerRegistryManagementClient, "registries" | "connectedRegistries" | "tokens">;
+
+/**
+ * The login behind {@link OperationContext.client}, for clients other than ARM (e.g. a registry's data
+ * plane through `@azure/container-registry`, which exchanges this credential's Entra token for an ACR
+ * token). Structurally a subset of login.ts's `AzureLogin`.
+ */
+export interface OperationLogin {
+  /** The credential azure-native's rules chose (platform-facts §10). */
+  readonly credential: TokenCredential;
+}
 
 /** What an operation gets from its host. */
 export interface OperationContext {
@@ -19,6 +30,8 @@ export interface OperationContext {
    * `subscriptionId`, or for the login's own subscription when omitted.
    */
   client(subscriptionId?: string): Promise<RegistryClient>;
+  /** The same login as `client` (resolved once, cached), for data-plane clients. */
+  login(): Promise<OperationLogin>;
   /** Reports a warning to the user (the engine's log in both hosts). */
   warn(message: string): void;
 }
