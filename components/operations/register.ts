@@ -22,8 +22,28 @@ export type OperationInputs<I> = { [K in keyof I]?: pulumi.Input<I[K]> };
 /** The dynamic resource of an operation (`pulumi.dynamic.Resource` is abstract). */
 class OperationDynamicResource extends pulumi.dynamic.Resource {}
 
+/** The custom resource of an operation in the plugin (`pulumi.CustomResource` is abstract). */
+class OperationPluginResource extends pulumi.CustomResource {}
+
 /** One provider object per operation: the SDK serializes (and caches) the closure per object. */
 const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+/** Set when the package runs as its own provider plugin: the version its custom resources ask for. */
+let pluginVersion: string | undefined;
+
+/**
+ * Called by the plugin entry (provider/index.ts) before it serves: from then on, operations register as
+ * custom resources `operation.type` of the `edge-registry` provider at `version` (the plugin itself), not
+ * as dynamic resources (whose provider the engine cannot load outside a TypeScript program).
+ */
+export function registerOperationsAsPluginResources(version: string): void {
+  pluginVersion = version;
+}
+
+/** The dynamic resource type of an operation, as TypeScript programs' states hold it. */
+export function dynamicType(operation: { readonly name: string }): string {
+  return `pulumi-nodejs:dynamic/edge-registry:${operation.name}`;
+}
 
 /**
  * Registers the resource of `operation` named `name`, with `props` as inputs and an Output for each
@@ -49,8 +69,15 @@ export function operationResource<I extends object, O extends I, K extends keyof
     additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...secrets],
   };
 
-  // Plugin branch (issue #13) goes here: when the package runs as its own provider plugin, register
-  // `operation.type` as a custom resource of that provider (with the package version) instead.
+  if (pluginVersion !== undefined) {
+    // Inside the plugin: a custom resource of this very provider. The alias keeps a state that holds the
+    // operation as a dynamic resource from replacing it.
+    return new OperationPluginResource(operation.type, name, inputs, {
+      ...options,
+      version: pluginVersion,
+      aliases: [...(options.aliases ?? []), { type: dynamicType(operation) }],
+    }) as OperationResource<O, K>;
+  }
 
   let provider = providers.get(operation.name);
   if (provider === undefined) {
