@@ -19,7 +19,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { createRegistryClient } from "../components/azureClient";
 import { makeDeactivationProvider } from "../components/providers/deactivationProvider";
-import { makeImageImportProvider } from "../components/providers/imageImportProvider";
+import { dynamicProviderFor } from "../components/operations/dynamic";
+import { imageImportOperation } from "../components/operations/imageImport";
 import { makeTokenPasswordProvider } from "../components/providers/tokenPasswordProvider";
 
 /** One recorded registration: a custom resource or a component. */
@@ -58,7 +59,7 @@ type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceO
 const dynamicPrefix = "pulumi-nodejs:dynamic/edge-registry:";
 const providerFactories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
   TokenPassword: () => makeTokenPasswordProvider(createRegistryClient),
-  ImageImport: () => makeImageImportProvider(createRegistryClient),
+  ImageImport: () => dynamicProviderFor(imageImportOperation),
   ConnectedRegistryDeactivation: () => makeDeactivationProvider(createRegistryClient),
 };
 

@@ -8,8 +8,8 @@ import {
   repositoryName,
   sourceImageOf,
 } from "./acrNames";
-import { createRegistryClient } from "./azureClient";
-import { ImageImportProps, makeImageImportProvider } from "./providers/imageImportProvider";
+import { ImageImportInputs, imageImportOperation } from "./operations/imageImport";
+import { operationResource } from "./operations/register";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
 import { mapAll, mapInput } from "./inputs";
 
@@ -57,7 +57,7 @@ const sourceCheck: Check<string> = (source) => {
 function importRequest(
   source: string,
   targetTags: string[] | undefined,
-): Pick<ImageImportProps, "registryUri" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"> {
+): Pick<ImageImportInputs, "registryUri" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"> {
   const image = parseImageReference(source);
   if (typeof image === "string") {
     throw inputError("source", image);
@@ -76,11 +76,14 @@ function importRequest(
  * Imports an image into an Azure Container Registry (`az acr import`), from a public registry such as
  * `mcr.microsoft.com` or Docker Hub, without Docker.
  *
- * The import runs once, when the resource is created; changing the source, targets or mode imports
- * again (a replacement). **Deleting the resource keeps the imported tags**: removing tags needs the
- * registry's data-plane API and permissions, and during a replacement the new import runs before the
- * old one is deleted, so removing the old targets could remove what was just imported. Delete tags
- * with `az acr repository delete` if you need them gone; deleting the registry removes them all.
+ * The import is idempotent: target tags that already point at the source's digest count as imported
+ * (a retried or interrupted `pulumi up` succeeds), a target tag pointing elsewhere fails with `NoForce`
+ * (set `mode: Force` to overwrite it). Changing the source or targets imports again in place, and may
+ * re-point the tags this import wrote; changing only `mode` changes nothing in Azure. `pulumi refresh`
+ * records each target's digest, and a target deleted outside Pulumi is imported again by the next
+ * `pulumi up`. **Deleting the resource keeps the imported tags**: removing tags needs data-plane delete
+ * rights, and a tag may be shared with other imports. Delete tags with `az acr repository delete` if you
+ * need them gone; deleting the registry removes them all.
  */
 export class ImageImport extends pulumi.ComponentResource {
   /** The `repository:tag` targets written in the registry (empty for an untagged digest import). */
@@ -100,7 +103,8 @@ export class ImageImport extends pulumi.ComponentResource {
     const subscriptionId =
       args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
 
-    const resource = new ImageImportResource(
+    const resource = operationResource(
+      imageImportOperation,
       name,
       {
         subscriptionId,
@@ -112,24 +116,11 @@ export class ImageImport extends pulumi.ComponentResource {
         untaggedTargetRepositories: mapInput(request, (r) => r.untaggedTargetRepositories),
         mode: mapInput(args.mode, (mode) => mode ?? ImportMode.NoForce),
       },
+      ["targetTags"],
       { parent: this },
     );
 
     this.targetTags = resource.targetTags;
     this.registerOutputs();
-  }
-}
-
-type ImageImportInputs = { [K in keyof ImageImportProps]: pulumi.Input<ImageImportProps[K]> };
-
-/** One provider instance: Pulumi caches its serialized closure per instance, so imports serialize it once. */
-const importProvider = makeImageImportProvider(createRegistryClient);
-
-/** The dynamic resource (`pulumi-nodejs:dynamic/edge-registry:ImageImport`). */
-class ImageImportResource extends pulumi.dynamic.Resource {
-  declare public readonly targetTags: pulumi.Output<string[]>;
-
-  constructor(name: string, props: ImageImportInputs, opts?: pulumi.CustomResourceOptions) {
-    super(importProvider, name, props, opts, "edge-registry", "ImageImport");
   }
 }
