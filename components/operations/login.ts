@@ -31,8 +31,10 @@
  *   for every credential that supports it, as it is when `disableInstanceDiscovery` is set.
  */
 import { execFile } from "node:child_process";
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
+// Named imports: the dynamic provider serializes this module by value, and a namespace import compiled by swc is
+// a copy of node's module that the closure serializer cannot recognise as `require("crypto")`.
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 
 /** Reads stack config `azure-native:<key>` (undefined when unset). */
@@ -378,8 +380,22 @@ function namedCredential(credential: TokenCredential, method: LoginMethod): Toke
 export function pfxToPem(pfx: Buffer, password: string | undefined): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const forge = require("node-forge") as typeof import("node-forge");
-  const asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString("binary")));
-  const p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? "");
+  const parse = () => forge.asn1.fromDer(forge.util.createBuffer(pfx.toString("binary")));
+  let p12: ReturnType<typeof forge.pkcs12.pkcs12FromAsn1>;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(parse(), false, password ?? "");
+  } catch (error) {
+    // OpenSSL 3 derives the MAC key from the password as BMPString (what forge does with a JS string) but
+    // feeds PBES2 (AES) the password's UTF-8 bytes (forge takes a binary string there). A non-ASCII password
+    // whose MAC verified (the error is not forge's MAC error) is therefore retried with its UTF-8 bytes for
+    // decryption, the already-verified MAC left out.
+    if (!password || !/[^\x20-\x7e]/.test(password) || /MAC could not be verified/.test(String(error))) {
+      throw error;
+    }
+    const withoutMac = parse();
+    (withoutMac.value as unknown[]).splice(2);
+    p12 = forge.pkcs12.pkcs12FromAsn1(withoutMac, false, forge.util.encodeUtf8(password));
+  }
   const oids = forge.pki.oids;
   const keyBags = [
     ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
@@ -392,7 +408,7 @@ export function pfxToPem(pfx: Buffer, password: string | undefined): string {
     throw new Error("no private key found in the PFX");
   }
   const keyInfo = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
-  const privateKey = crypto.createPrivateKey({
+  const privateKey = createPrivateKey({
     key: Buffer.from(forge.asn1.toDer(keyInfo).getBytes(), "binary"),
     format: "der",
     type: "pkcs8",
@@ -404,9 +420,9 @@ export function pfxToPem(pfx: Buffer, password: string | undefined): string {
     throw new Error("no certificates found in the PFX");
   }
   // The certificate of the key first: @azure/identity takes the first certificate as the one to present.
-  const publicKey = crypto.createPublicKey(privateKey).export({ type: "spki", format: "pem" });
+  const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "pem" });
   const isLeaf = (pem: string) =>
-    new crypto.X509Certificate(pem).publicKey.export({ type: "spki", format: "pem" }) === publicKey;
+    new X509Certificate(pem).publicKey.export({ type: "spki", format: "pem" }) === publicKey;
   certificates.sort((a, b) => Number(isLeaf(b)) - Number(isLeaf(a)));
   if (!isLeaf(certificates[0])) {
     throw new Error("no certificate in the PFX matches its private key");
@@ -575,7 +591,7 @@ export async function resolveLogin(config: ConfigReader, env: NodeJS.ProcessEnv)
     const { tenant, client } = servicePrincipal(LoginMethod.ClientCertificate);
     let certificate: string;
     try {
-      certificate = pfxToPem(fs.readFileSync(certificatePath), settings.get("clientCertificatePassword"));
+      certificate = pfxToPem(readFileSync(certificatePath), settings.get("clientCertificatePassword"));
     } catch (error) {
       throw new AzureLoginError(
         `the Client Certificate Path is not a valid pfx file (${settingLabel("clientCertificatePath")} = ${certificatePath}, ` +
@@ -629,7 +645,7 @@ export async function resolveLogin(config: ConfigReader, env: NodeJS.ProcessEnv)
     if (tokenFile !== undefined) {
       let token: string;
       try {
-        token = fs.readFileSync(tokenFile, "utf8");
+        token = readFileSync(tokenFile, "utf8");
       } catch (error) {
         throw new AzureLoginError(
           `failed to read OIDC token from ${tokenFile} (${settingLabel("oidcTokenFilePath")}): ${error instanceof Error ? error.message : String(error)}`,
