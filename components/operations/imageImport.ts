@@ -75,8 +75,9 @@ export const maxPollResumes = 3;
 const modes = ["NoForce", "Force"];
 const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/** An error's message without its final period (messages here are embedded in sentences). */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -204,6 +205,15 @@ async function sourceDigest(inputs: ImageImportInputs, target: Target): Promise<
   return distributionDigest(inputs.registryUri, repository, tag);
 }
 
+/**
+ * Whether a failed long-running operation only lost its status poll (the connection, or 429/5xx after the
+ * SDK's own retries) rather than failing in Azure (a 4xx answer, or `Failed` in the status).
+ */
+function pollLost(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}
+
 /** Runs one import and waits for it; a lost status poll is resumed, never re-submitted. */
 async function runImport(
   client: RegistryClient,
@@ -211,8 +221,10 @@ async function runImport(
   parameters: ImportImageParameters,
   ctx: OperationContext,
 ): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("@azure/arm-containerregistry") as typeof import("@azure/arm-containerregistry");
   const abortSignal = AbortSignal.timeout(importTimeoutMs);
-  const poller = client.registries.importImage(inputs.resourceGroupName, inputs.registryName, parameters, {
+  let poller = client.registries.importImage(inputs.resourceGroupName, inputs.registryName, parameters, {
     abortSignal,
   });
   for (let resumes = 0; ; resumes++) {
@@ -220,13 +232,24 @@ async function runImport(
       await poller.pollUntilDone({ abortSignal });
       return;
     } catch (error) {
-      // Not started (the POST failed), finished (failed), out of time or of resumes: a real failure.
-      const running = poller.operationState?.status === "running" && !poller.isDone;
-      if (!running || resumes >= maxPollResumes || abortSignal.aborted) {
+      // core-lro records a lost poll as the operation's failure: resume from its state when it was
+      // submitted (it has a status URL) and only the poll failed, within the resumes and the time left.
+      const state = poller.operationState as { config?: { operationLocation?: string }; error?: unknown } | undefined;
+      const lost = state?.config?.operationLocation !== undefined && pollLost(state.error ?? error);
+      if (!lost || resumes >= maxPollResumes || abortSignal.aborted) {
         throw error;
       }
       ctx.warn(`the import's status poll failed (${describe(error)}); polling the same operation again.`);
       await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** resumes));
+      const saved = JSON.parse(await poller.serialize()) as { state: { status: string; error?: unknown } };
+      saved.state.status = "running";
+      delete saved.state.error;
+      poller = sdk.restorePoller(
+        client as unknown as import("@azure/arm-containerregistry").ContainerRegistryManagementClient,
+        JSON.stringify(saved),
+        client.registries.importImage,
+        { abortSignal },
+      );
     }
   }
 }
