@@ -11,7 +11,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import { createRegistryClient } from "./azureClient";
 import {
   checkConnectedRegistryName,
   checkCron,
@@ -25,7 +24,8 @@ import {
   continuousSchedule,
   syncWindowProblem,
 } from "./connectedRegistryChecks";
-import { makeTokenPasswordProvider, TokenPasswordInputs } from "./providers/tokenPasswordProvider";
+import { operationResource } from "./operations/register";
+import { tokenPassword, TokenPasswordInputs } from "./operations/tokenPassword";
 import {
   readOnlyRepositoryActions,
   readWriteRepositoryActions,
@@ -150,34 +150,16 @@ function formatConnectionString(name: string, tokenName: string, password: strin
   ].join(";");
 }
 
-let tokenPasswordProvider: pulumi.dynamic.ResourceProvider | undefined;
-
-/** A generated token password (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`). */
-class TokenPassword extends pulumi.dynamic.Resource {
-  declare readonly username: pulumi.Output<string>;
-  declare readonly value: pulumi.Output<string>;
-
-  constructor(
-    name: string,
-    props: { [K in keyof TokenPasswordInputs]: pulumi.Input<TokenPasswordInputs[K]> },
-    opts: pulumi.CustomResourceOptions,
-  ) {
-    tokenPasswordProvider ??= makeTokenPasswordProvider(createRegistryClient);
-    super(
-      tokenPasswordProvider,
-      name,
-      // The SDK gives every property an Output (four tracked promises each): only set inputs, and only the outputs
-      // the components read; the provider keeps `creationTime` and `expiry` in the state regardless.
-      {
-        ...Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)),
-        username: undefined,
-        value: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["value"] },
-      "edge-registry",
-      "TokenPassword",
-    );
-  }
+/**
+ * The generated passwords of a token (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`): two slots,
+ * `value` is the current one (see components/operations/tokenPassword.ts for the rotation sequence).
+ */
+function tokenPasswords(
+  name: string,
+  props: { [K in keyof TokenPasswordInputs]: pulumi.Input<TokenPasswordInputs[K]> | undefined },
+  opts: pulumi.CustomResourceOptions,
+) {
+  return operationResource(tokenPassword, name, props, ["username", "value"], opts);
 }
 
 /** Validates a list argument: each item with `path[i]`, then the whole list with `path`. */
@@ -393,7 +375,6 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const passwordOptions = (tokenId: pulumi.Output<string>) => ({
       subscriptionId: args.subscriptionId,
       tokenId,
-      passwordName: "password1",
       expiry: passwordExpiry,
       rotationTrigger: args.passwordRotationTrigger,
     });
@@ -411,7 +392,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
     const syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common);
-    const syncPassword = new TokenPassword(`${name}-sync-password`, passwordOptions(syncToken.id), {
+    const syncPassword = tokenPasswords(`${name}-sync-password`, passwordOptions(syncToken.id), {
       parent: this,
       replaceWith: [syncToken],
       deletedWith: syncToken,
@@ -429,7 +410,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         { parent: this, deleteBeforeReplace: true },
       );
       const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common);
-      const password = new TokenPassword(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
+      const password = tokenPasswords(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
         parent: this,
         replaceWith: [token],
         deletedWith: token,

@@ -85,10 +85,10 @@ describe("a ReadOnly connected registry for hello-world (the quickstart)", () =>
     });
   });
 
-  it("generates password1 of the sync token once, through the TokenPassword dynamic resource", () => {
+  it("generates the sync token's passwords once, through the TokenPassword dynamic resource (both slots are its own)", () => {
     const password = get(PASSWORD, "edge-sync-password");
     expect(password.inputs.tokenId).toBe(`${registryId}/tokens/myconnectedregistry`);
-    expect(password.inputs.passwordName).toBe("password1");
+    expect(password.inputs.passwordName).toBeUndefined();
     expect(password.inputs.expiry).toBeUndefined();
     expect(typeof password.inputs.__provider).toBe("string");
   });
