@@ -271,3 +271,36 @@ it("diff through the loaded provider: Force -> NoForce, another case of the reso
   expect(updated.result.outs).toMatchObject({ mode: "NoForce", digest: outs.digest });
   expect(fake.requests.length).toBe(requests);
 });
+
+it("a new source re-points the tags this import wrote, even in NoForce; a new target someone else holds still fails", async () => {
+  const first = world.source.push("mcr/svc:1");
+  const second = world.source.push("mcr/svc:2");
+  const created = await call<Created>("create", request("mcr/svc:1", ["svc:current"]));
+  expect(created.result.outs.digest).toBe(first);
+
+  const moved = await call<{ outs: ImageImportState }>(
+    "update",
+    created.result.id,
+    created.result.outs,
+    request("mcr/svc:2", ["svc:current"]),
+  );
+  expect(moved.error).toBeUndefined();
+  expect(moved.result.outs).toMatchObject({ digest: second, targetDigests: { "svc:current": second } });
+  expect(world.registry.imports.at(-1)?.body).toMatchObject({
+    source: { sourceImage: `mcr/svc@${second}` },
+    targetTags: ["svc:current"],
+    mode: "Force",
+  });
+
+  world.registry.tags.set("svc:other", first);
+  const refused = await call<{ outs: ImageImportState }>(
+    "update",
+    created.result.id,
+    moved.result.outs,
+    request("mcr/svc:2", ["svc:current", "svc:other"]),
+  );
+  expect(refused.ok).toBe(false);
+  expect(refused.error).toContain("target tag svc:other");
+  expect(refused.error).toContain("`mode: Force`");
+  expect(world.registry.tags.get("svc:other")).toBe(first);
+});
