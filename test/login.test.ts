@@ -24,6 +24,7 @@ import {
   resolveCloud,
   resolveLogin,
 } from "../components/operations/login";
+import { createOperationContext } from "../components/operations/client";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 
 const run = promisify(execFile);
@@ -877,5 +878,72 @@ describe("pure resolution (no network)", () => {
       "resourceManagerAudience=ARM_RESOURCE_MANAGER_AUDIENCE",
       "resourceManagerEndpoint=ARM_RESOURCE_MANAGER_ENDPOINT",
     ]);
+  });
+});
+
+describe("createOperationContext in-process (client retries, LRO, caching)", () => {
+  const registryPath = (group: string) =>
+    `/subscriptions/${fake.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ContainerRegistry/registries/acr`;
+  let untrust: () => void;
+  beforeAll(() => {
+    untrust = fake.trustInProcess();
+  });
+  afterAll(() => untrust());
+
+  test("429 is retried after its Retry-After, 5xx and a lost response are retried, all with the same login", async () => {
+    const context = createOperationContext(
+      () => undefined,
+      fake.env(),
+      () => undefined,
+    );
+    const client = await context.client();
+    fake.faults.add({ kind: "throttle", retryAfterSeconds: 1, path: /\/resourceGroups\/rg-retry\// });
+    fake.faults.add({ kind: "serverError", status: 503, path: /\/resourceGroups\/rg-retry\// });
+    fake.faults.add({ kind: "dropAfter", path: /\/resourceGroups\/rg-retry\// });
+    const started = Date.now();
+    const registry = await client.registries.get("rg-retry", "acr");
+    expect(registry.id).toBe(registryPath("rg-retry"));
+    const seen = fake.requests.filter((r) => r.path === registryPath("rg-retry"));
+    expect(seen.map((r) => [r.status, r.fault])).toEqual([
+      [429, "throttle"],
+      [503, "serverError"],
+      [0, "dropAfter"],
+      [200, undefined],
+    ]);
+    expect(seen[1].headers["x-ms-client-request-id"]).toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(new Set(seen.map((r) => r.claims?.appid))).toEqual(new Set([fake.defaultClient.clientId]));
+  });
+
+  test("the fake's LRO helper drives the SDK's poller (Azure-AsyncOperation + Location)", async () => {
+    fake.route("POST", /\/registries\/acr\/generateCredentials$/, () =>
+      fake.lro({
+        polls: 2,
+        result: () => ({ username: "token", passwords: [{ name: "password1", value: "generated" }] }),
+      }),
+    );
+    const client = await createOperationContext(() => undefined, fake.env()).client();
+    const result = await client.registries.beginGenerateCredentialsAndWait("rg-lro", "acr", {
+      tokenId: `${registryPath("rg-lro")}/tokens/token`,
+      name: "password1",
+    });
+    expect(result.passwords?.[0].value).toBe("generated");
+    expect(fake.requests.filter((r) => r.path.startsWith("/fakeOperations/")).length).toBeGreaterThanOrEqual(3);
+  });
+
+  test("one login per context, resolved on first use; a configuration error is not cached", async () => {
+    const config: Record<string, string> = {};
+    const context = createOperationContext((key) => config[key], { ...fake.cloudEnv(), ARM_CLIENT_SECRET: "s" });
+    await expect(context.client()).rejects.toThrow(/azure-native:subscriptionId \/ ARM_SUBSCRIPTION_ID/);
+    Object.assign(config, {
+      subscriptionId: fake.subscriptionId,
+      tenantId: fake.tenantId,
+      clientId: fake.defaultClient.clientId,
+      clientSecret: fake.defaultClient.secret,
+    });
+    const client = await context.client();
+    expect(await context.client()).toBe(client);
+    expect(await context.client(CONFIG_SUBSCRIPTION)).not.toBe(client);
+    expect((await context.login()).method).toBe(LoginMethod.ClientSecret);
   });
 });
