@@ -3,8 +3,8 @@
  * `ResourceMonitor` service a `Construct` registers its children with. Both listen on 127.0.0.1 only.
  *
  * The monitor records every registration (type, name, parent, custom, version, inputs, aliases, additional
- * secret outputs) and answers like the engine does in a preview: a component gets its URN, a custom
- * resource gets its URN, an id and its inputs back (outputs it does not know stay unknown in a preview).
+ * secret outputs) and answers like the engine does in a preview of a new stack: a component gets its URN,
+ * a custom resource its URN, no id (unknown) and its inputs back (its other outputs stay unknown).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -60,7 +60,9 @@ export interface FakeEngine {
   readonly registeredOutputs: Map<string, Record<string, unknown>>;
   readonly invokes: { token: string; args: Record<string, unknown> }[];
   readonly logs: LogEntry[];
-  /** Makes `urn` known as a parent (e.g. the stack), so children get its type chain in their URN. */
+  /** Pulumi version ranges the plugin required (`RequirePulumiVersion`). */
+  readonly requiredVersions: string[];
+  /** Makes `urn` known as the root stack: a parent whose type, as the engine's, stays out of its children's URNs. */
   addParent(urn: string): void;
   close(): Promise<void>;
 }
@@ -73,12 +75,7 @@ const severities: Record<number, LogEntry["severity"]> = {
 };
 
 /** Features the monitor reports: the ones a current CLI has and this fake implements. */
-const features = new Set(["secrets", "resourceReferences", "aliasSpecs", "deletedWith"]);
-
-/** The type chain of a URN (`parentType$type`). */
-function qualifiedType(urn: string): string {
-  return urn.split("::")[2];
-}
+const features = new Set(["secrets", "resourceReferences", "aliasSpecs", "deletedWith", "replaceWith"]);
 
 async function listen(server: grpc.Server): Promise<string> {
   const port = await new Promise<number>((resolve, reject) =>
@@ -111,6 +108,7 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
   const registeredOutputs = new Map<string, Record<string, unknown>>();
   const invokes: { token: string; args: Record<string, unknown> }[] = [];
   const logs: LogEntry[] = [];
+  const requiredVersions: string[] = [];
   const types = new Map<string, string>();
   let stack = "dev";
   let project = "project";
@@ -124,7 +122,10 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     getRootResource: unary(() => new engproto.GetRootResourceResponse()),
     setRootResource: unary(() => new engproto.SetRootResourceResponse()),
     startDebugging: unimplemented,
-    requirePulumiVersion: unary(() => new emptyproto.Empty()),
+    requirePulumiVersion: unary((req: engproto.RequirePulumiVersionRequest) => {
+      requiredVersions.push(req.getPulumiVersionRange());
+      return new engproto.RequirePulumiVersionResponse();
+    }),
   });
 
   const monitorServer = new grpc.Server();
@@ -173,7 +174,6 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       const res = new resproto.RegisterResourceResponse();
       res.setUrn(urn);
       if (registration.custom) {
-        res.setId(`${registration.name}-id`);
         const outputs = { ...inputs, ...(options.outputs?.(registration) ?? {}) };
         res.setObject(structproto.Struct.fromJavaScript(outputs as Record<string, structproto.JavaScriptValue>));
       } else {
@@ -216,11 +216,12 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     registeredOutputs,
     invokes,
     logs,
+    requiredVersions,
     addParent(urn: string) {
       const parts = urn.split("::");
       project = parts[1];
       stack = parts[0].split(":").pop()!;
-      types.set(urn, qualifiedType(urn));
+      types.set(urn, "");
     },
     close: async () => {
       await Promise.all(

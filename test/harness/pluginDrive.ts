@@ -1,0 +1,281 @@
+/**
+ * The drive of the provider plugin, shared by the checkout test (`test/plugin.test.ts`) and the packed
+ * one (`test/pluginPackage.test.ts`): one plugin process started as the Node language host starts it,
+ * a fake engine + resource monitor over gRPC, and the fake ARM (HTTPS on loopback, test CA) the
+ * operations log in to with the credentials of the plugin's environment.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { addFakeAcr, type FakeAcr } from "../fakes/acr";
+import { startFakeAzure, type FakeAzure } from "../fakes/azure";
+import { startFakeEngine, type FakeEngine } from "./engine";
+import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
+
+/** Where the package under test is, and the run-plugin script the language host would use. */
+export interface PluginPackage {
+  readonly packageDir: string;
+  readonly runPlugin: string;
+  readonly cleanup?: () => void;
+}
+
+const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
+const resourceGroupName = "edge-rg";
+const registryName = "edgeacr";
+
+/** Defines the drive's tests; `prepare` builds or installs the package (in `beforeAll`). */
+export function describePluginDrive(prepare: () => Promise<PluginPackage>): void {
+  let pkg: PluginPackage;
+  let engine: FakeEngine;
+  let azure: FakeAzure;
+  let acr: FakeAcr;
+  let plugin: Plugin;
+  let version: string;
+
+  beforeAll(async () => {
+    pkg = await prepare();
+    version = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")).version;
+    azure = await startFakeAzure();
+    acr = addFakeAcr(azure, resourceGroupName, registryName);
+    engine = await startFakeEngine({
+      invokes: {
+        "azure-native:authorization:getClientConfig": () => ({
+          clientId: azure.defaultClient.clientId,
+          objectId: azure.defaultClient.objectId,
+          subscriptionId: azure.subscriptionId,
+          tenantId: azure.tenantId,
+        }),
+      },
+    });
+    engine.addParent(stackUrn);
+    plugin = await startPlugin({
+      packageDir: pkg.packageDir,
+      runPlugin: pkg.runPlugin,
+      engineAddress: engine.engineAddress,
+      env: { ...azure.env(), NODE_EXTRA_CA_CERTS: azure.caFile },
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await plugin?.close();
+    await engine?.close();
+    await azure?.close();
+    pkg?.cleanup?.();
+  });
+
+  it("runs in an empty folder, as the package's own provider at the package version", async () => {
+    expect(fs.readdirSync(plugin.cwd)).toEqual([]);
+    expect(await plugin.getPluginInfo()).toBe(version);
+  });
+
+  it("serves the schema: every component, and the operations as custom resources with secret outputs secret", async () => {
+    const schema = await plugin.getSchema();
+    const committed = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "schema.json"), "utf8"));
+    expect(schema).toEqual(committed);
+    const components = Object.keys(schema.resources).filter((t) => schema.resources[t].isComponent);
+    expect(components).toHaveLength(11);
+    expect(components).toContain("edge-registry:index:EdgeRegistrySite");
+    const custom = Object.keys(schema.resources).filter((t) => !schema.resources[t].isComponent);
+    expect(custom.sort()).toEqual([
+      "edge-registry:index:ConnectedRegistryDeactivation",
+      "edge-registry:index:ImageImportOperation",
+      "edge-registry:index:TokenPassword",
+    ]);
+    expect(schema.resources["edge-registry:index:TokenPassword"].properties.value).toMatchObject({ secret: true });
+  });
+
+  it("constructs EdgeRegistrySite: components under their parents, operations as edge-registry custom resources", async () => {
+    const { urn, state } = await plugin.construct({
+      type: "edge-registry:index:EdgeRegistrySite",
+      name: "edge-01",
+      parent: stackUrn,
+      project: "consumer",
+      stack: "dev",
+      dryRun: true,
+      monitorAddress: engine.monitorAddress,
+      inputs: {
+        resourceGroupName,
+        registryName,
+        connectedRegistryName: "edgeconnected",
+        clusterName: "arc-cluster",
+        serviceClusterIP: "192.100.100.1",
+        serviceCidr: "192.100.0.0/16",
+      },
+    });
+    expect(urn).toBe("urn:pulumi:dev::consumer::edge-registry:index:EdgeRegistrySite::edge-01");
+    expect(engine.requiredVersions).toEqual([">=3.207.0"]);
+    expect(Object.keys(state)).toEqual(expect.arrayContaining(["registryEndpoint", "activationStatus"]));
+
+    const registrations = engine.registrations;
+    const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+    const site = registrations.find((r) => r.type === "edge-registry:index:EdgeRegistrySite")!;
+    expect(site).toMatchObject({ parent: stackUrn, custom: false, name: "edge-01" });
+    // Every resource descends from the site (parents registered before their children).
+    for (const r of registrations.filter((r) => r !== site)) {
+      let parent = byUrn.get(r.parent);
+      while (parent && parent !== site) parent = byUrn.get(parent.parent);
+      expect([r.type, parent]).toEqual([r.type, site]);
+    }
+    const componentTypes = new Set(registrations.filter((r) => !r.custom).map((r) => r.type));
+    expect([...componentTypes].sort()).toEqual(
+      expect.arrayContaining([
+        "edge-registry:index:ConnectedRegistry",
+        "edge-registry:index:ConnectedRegistryExtension",
+        "edge-registry:index:ContainerRegistry",
+        "edge-registry:index:EdgeRegistrySite",
+        "edge-registry:index:ImageImport",
+      ]),
+    );
+
+    expect(registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))).toEqual([]);
+    const operations = registrations.filter((r) => r.type.startsWith("edge-registry:") && r.custom);
+    expect(new Set(operations.map((r) => r.type))).toEqual(
+      new Set([
+        "edge-registry:index:TokenPassword",
+        "edge-registry:index:ImageImportOperation",
+        "edge-registry:index:ConnectedRegistryDeactivation",
+      ]),
+    );
+    for (const operation of operations) {
+      expect(operation.version).toBe(version);
+      const name =
+        operation.type === "edge-registry:index:ImageImportOperation" ? "ImageImport" : operation.type.split(":")[2];
+      expect(operation.aliases).toContainEqual(
+        expect.objectContaining({ type: `pulumi-nodejs:dynamic/edge-registry:${name}` }),
+      );
+    }
+    for (const password of operations.filter((r) => r.type === "edge-registry:index:TokenPassword")) {
+      expect(password.additionalSecretOutputs).toContain("value");
+    }
+    // The operations' parents are the components that own them.
+    const parentType = (r: { parent: string }) => byUrn.get(r.parent)!.type;
+    expect(new Set(operations.filter((r) => r.type.endsWith(":TokenPassword")).map(parentType))).toEqual(
+      new Set(["edge-registry:index:ConnectedRegistry"]),
+    );
+    expect(new Set(operations.filter((r) => r.type.endsWith(":ImageImportOperation")).map(parentType))).toEqual(
+      new Set(["edge-registry:index:ImageImport"]),
+    );
+    expect(
+      new Set(operations.filter((r) => r.type.endsWith(":ConnectedRegistryDeactivation")).map(parentType)),
+    ).toEqual(new Set(["edge-registry:index:ConnectedRegistryExtension"]));
+    // Components record no inputs in the state, and nothing is logged as an error.
+    expect(engine.logs.filter((l) => l.severity === "error")).toEqual([]);
+  }, 120_000);
+
+  describe("TokenPassword over the provider protocol, logged in from the plugin's environment", () => {
+    const urn = urnOf("edge-registry:index:TokenPassword", "sync-password");
+    let tokenId: string;
+    let state: Record<string, unknown>;
+    let id: string;
+
+    it("checks (an unknown input passes at preview; a bad id fails naming tokenId)", async () => {
+      tokenId = acr.addToken("sync-token");
+      const preview = await plugin.check(urn, {}, { tokenId: unknown });
+      expect(preview).toEqual({ inputs: { tokenId: unknown }, failures: [] });
+      const bad = await plugin.check(urn, {}, { tokenId: "not-an-id" });
+      expect(bad.failures.map((f) => f.property)).toEqual(["tokenId"]);
+      const good = await plugin.check(urn, {}, { tokenId, subscriptionId: secret(azure.subscriptionId) });
+      expect(good.failures).toEqual([]);
+      // A secret input stays secret.
+      expect(isSecret(good.inputs.subscriptionId)).toBe(true);
+    });
+
+    it("creates: a password that logs in, returned secret, generated with the environment's identity", async () => {
+      azure.resetLogs();
+      const created = await plugin.create(urn, { tokenId });
+      id = created.id;
+      state = created.properties;
+      expect(isSecret(state.value)).toBe(true);
+      expect(reveal(state)).toMatchObject({ tokenId, passwordName: "password1", username: "sync-token" });
+      expect(acr.accepts("sync-token", reveal(state.value) as string)).toBe(true);
+      const generate = azure.requests.filter((r) => r.method === "POST" && /generateCredentials$/i.test(r.path));
+      expect(generate).toHaveLength(1);
+      expect(generate[0].claims).toMatchObject({ appid: azure.defaultClient.clientId, tid: azure.tenantId });
+    });
+
+    it("reads: unchanged while the slot is ours, gone once it is regenerated outside Pulumi", async () => {
+      const read = await plugin.read(id, urn, state);
+      expect(read.id).toBe(id);
+      expect(reveal(read.properties)).toEqual(reveal(state));
+      expect(isSecret(read.properties.value)).toBe(true);
+      expect(reveal(read.inputs)).toEqual({ tokenId });
+
+      const drifted = acr.generated.length;
+      acr.regenerate("sync-token", "password1");
+      expect(acr.generated.length).toBe(drifted + 1);
+      expect((await plugin.read(id, urn, state)).id).toBe("");
+    });
+
+    it("diffs and updates: a new rotation trigger rotates to the other slot, the previous one still valid", async () => {
+      const created = await plugin.create(urn, { tokenId });
+      state = created.properties;
+      const before = reveal(state.value) as string;
+      const news = { tokenId, rotationTrigger: "2027" };
+      expect(await plugin.diff(id, urn, state, news)).toEqual({
+        changes: "some",
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      expect((await plugin.diff(id, urn, state, { tokenId: tokenId.toUpperCase() })).changes).toBe("none");
+      expect((await plugin.diff(id, urn, state, { tokenId: `${tokenId}x` })).replaces).toEqual(["tokenId"]);
+      const updated = await plugin.update(id, urn, state, news);
+      expect(isSecret(updated.value)).toBe(true);
+      expect(reveal(updated)).toMatchObject({ passwordName: "password2", previousPasswordName: "password1" });
+      expect(acr.accepts("sync-token", reveal(updated.value) as string)).toBe(true);
+      expect(acr.accepts("sync-token", before)).toBe(true);
+      state = updated;
+    });
+
+    it("deletes: both slots it generated are removed", async () => {
+      await plugin.delete(id, urn, state);
+      expect(acr.tokens.get("sync-token")!.passwords.size).toBe(0);
+    });
+  });
+
+  describe("ConnectedRegistryDeactivation over the provider protocol", () => {
+    const urn = urnOf("edge-registry:index:ConnectedRegistryDeactivation", "deactivation");
+    const inputs = () => ({
+      subscriptionId: azure.subscriptionId,
+      resourceGroupName,
+      registryName,
+      connectedRegistryName: "edgeconnected",
+      extension: { clusterName: "arc-cluster" },
+    });
+
+    it("creates, reads, diffs, updates and deletes (deactivating the connected registry)", async () => {
+      acr.addConnectedRegistry("edgeconnected", "Active");
+      const checked = await plugin.check(urn, {}, inputs());
+      expect(checked.failures).toEqual([]);
+      const created = await plugin.create(urn, checked.inputs);
+      expect(created.properties).toMatchObject({ activationStatus: "Active" });
+      const read = await plugin.read(created.id, urn, created.properties);
+      expect(read.properties).toMatchObject({ activationStatus: "Active" });
+
+      const moved = { ...inputs(), extension: { clusterName: "other-cluster" } };
+      expect(await plugin.diff(created.id, urn, created.properties, moved)).toEqual({
+        changes: "some",
+        replaces: ["extension"],
+        deleteBeforeReplace: true,
+      });
+      const renamed = { ...inputs(), resourceGroupName: resourceGroupName.toUpperCase() };
+      expect((await plugin.diff(created.id, urn, created.properties, renamed)).changes).toBe("none");
+      const updated = await plugin.update(created.id, urn, created.properties, renamed);
+      expect(updated).toMatchObject({ resourceGroupName: resourceGroupName.toUpperCase() });
+
+      await plugin.delete(created.id, urn, created.properties);
+      expect(acr.connectedRegistries.get("edgeconnected")!.activationStatus).toBe("Inactive");
+      expect((await plugin.read(created.id, urn, created.properties)).properties).toMatchObject({
+        activationStatus: "Inactive",
+      });
+    });
+
+    it("fails a create whose connected registry does not exist, with the error of the operation", async () => {
+      await expect(plugin.create(urn, { ...inputs(), connectedRegistryName: "missing" })).rejects.toThrow(
+        /connected registry missing .*does not exist/,
+      );
+    });
+  });
+
+  it("refuses a type it does not serve", async () => {
+    await expect(plugin.create(urnOf("edge-registry:index:Nope", "x"), {})).rejects.toThrow(/unknown resource type/);
+  });
+}
