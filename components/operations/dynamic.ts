@@ -29,9 +29,11 @@ const providerKey = "__provider";
 export function dynamicProviderFor<I extends object, O extends I>(
   operation: Operation<I, O>,
 ): pulumi.dynamic.ResourceProvider {
-  let context: OperationContext | undefined;
+  // The closure serializer copies captured variables into each function's own scope, so a `let` assigned in
+  // `configure` would not be seen by the other methods once loaded: they share this one object instead.
+  const login: { context?: OperationContext } = {};
   const warn = (message: string): void => console.warn(`warning: ${operation.name}: ${message}`);
-  const ctx = (): OperationContext => (context ??= createOperationContext(() => undefined, process.env, warn));
+  const ctx = (): OperationContext => (login.context ??= createOperationContext(() => undefined, process.env, warn));
   const withoutProvider = <T extends object>(props: T): T => {
     const copy = { ...props } as Record<string, unknown>;
     delete copy[providerKey];
@@ -40,7 +42,7 @@ export function dynamicProviderFor<I extends object, O extends I>(
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       const config = req.config;
-      context = createOperationContext((key: string) => config.get(`azure-native:${key}`), process.env, warn);
+      login.context = createOperationContext((key: string) => config.get(`azure-native:${key}`), process.env, warn);
     },
 
     async check(olds: Partial<O> | undefined, news: Record<string, unknown>) {
