@@ -304,7 +304,8 @@ export interface FakeAzure {
 
   /**
    * Makes the CURRENT process trust the test CA (for in-process tests; child processes use `caFile`):
-   * every TLS context created without an explicit `ca` also trusts it. Returns the undo function.
+   * every TLS context created without an explicit `ca` also trusts it. Returns the undo function; `close()`
+   * undoes it too (core modules are shared by every test file a jest worker runs: do not leave it on).
    */
   trustInProcess(): () => void;
   /** Stops the server and removes `dir`. */
@@ -481,6 +482,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
   const managedIdentityRequests: ManagedIdentityRequestRecord[] = [];
   const discoveryRequests: string[] = [];
   const sockets = new Set<Socket>();
+  const untrusts = new Set<() => void>();
   let url = "";
 
   const sameAudience = (a: unknown, b: string) =>
@@ -955,11 +957,19 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
       const patched: typeof tls.createSecureContext = (contextOptions) =>
         original(contextOptions?.ca ? contextOptions : { ...contextOptions, ca: trusted });
       tlsModule.createSecureContext = patched;
-      return () => {
-        tlsModule.createSecureContext = original;
+      const undo = () => {
+        if (tlsModule.createSecureContext === patched) {
+          tlsModule.createSecureContext = original;
+        }
+        untrusts.delete(undo);
       };
+      untrusts.add(undo);
+      return undo;
     },
     async close() {
+      for (const undo of [...untrusts].reverse()) {
+        undo();
+      }
       for (const socket of sockets) {
         socket.destroy();
       }
