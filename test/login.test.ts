@@ -754,6 +754,8 @@ describe("pure resolution (no network)", () => {
     );
     expect(resolveCloud(none, { AZURE_ENVIRONMENT: "china" })).toEqual(clouds.china);
     expect(resolveCloud(none, {})).toBeUndefined();
+    // A key present in the stack config is used as it is, even empty (azure-native's getConfig).
+    expect(resolveCloud((k) => (k === "environment" ? "" : undefined), { ARM_ENVIRONMENT: "china" })).toBeUndefined();
   });
 
   test("the custom triple wins over environment; an incomplete triple names the missing settings", () => {

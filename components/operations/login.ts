@@ -240,7 +240,10 @@ function isWellKnownCloudName(name: string): boolean {
   );
 }
 
-/** Reads settings: stack config first, then each environment variable; empty counts as unset. */
+/**
+ * Reads settings as azure-native's `getConfig` does: a key present in the stack config is used as it is (even
+ * empty: the environment is then not read), else the first non-empty environment variable; empty = unset.
+ */
 class Settings {
   constructor(
     private readonly config: ConfigReader,
@@ -250,8 +253,8 @@ class Settings {
   get(name: SettingName): string | undefined {
     const setting: LoginSetting = loginSettings[name];
     const fromConfig = this.config(setting.key);
-    if (fromConfig !== undefined && fromConfig !== "") {
-      return fromConfig;
+    if (fromConfig !== undefined) {
+      return fromConfig === "" ? undefined : fromConfig;
     }
     for (const variable of setting.env) {
       const value = this.env[variable];
