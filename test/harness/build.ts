@@ -8,8 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const root = path.join(__dirname, "..", "..");
-const stamp = path.join(root, "dist", ".build-stamp");
-const lock = path.join(root, "dist", ".build-lock");
+// Outside dist/, which `npm pack` publishes.
+const cache = path.join(root, "node_modules", ".cache", "edge-registry-build");
+const stamp = path.join(cache, "stamp");
+const lock = path.join(cache, "lock");
 const sources = ["index.ts", "components", "provider", "package.json", "tsconfig.json", "tsconfig.build.json"];
 
 function newestSource(file: string): number {
