@@ -11,7 +11,7 @@
  */
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { OperationContext, RegistryClient } from "./operation";
-import { AzureCloud, AzureLogin, AzureLoginError, ConfigReader, resolveLogin, settingLabel } from "./login";
+import { AzureLogin, AzureLoginError, ConfigReader, resolveLogin, settingLabel } from "./login";
 
 /** Retry options of every management client: at most 4 retries, exponential from 1 s, capped at 30 s each. */
 export const retryOptions = { maxRetries: 4, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 } as const;
@@ -20,15 +20,6 @@ export const retryOptions = { maxRetries: 4, retryDelayInMs: 1000, maxRetryDelay
 export interface AzureOperationContext extends OperationContext {
   /** The resolved login (resolved on first use, then cached). */
   login(): Promise<AzureLogin>;
-}
-
-/**
- * The audience of the ACR data-plane client (`@azure/container-registry`'s `audience` option) in `cloud`:
- * its ARM endpoint (`KnownContainerRegistryAudience.AzureResourceManagerPublicCloud` is
- * `https://management.azure.com`).
- */
-export function dataPlaneAudience(cloud: AzureCloud): string {
-  return cloud.resourceManagerEndpoint.replace(/\/+$/, "");
 }
 
 /** Builds a management client for `subscriptionId` from a resolved login. */
