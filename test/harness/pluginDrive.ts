@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { addFakeAcr, type FakeAcr } from "../fakes/acr";
+import { startFakeImport, type FakeImport } from "../fakes/acrImport";
 import { startFakeAzure, type FakeAzure } from "../fakes/azure";
 import { startFakeEngine, type FakeEngine } from "./engine";
 import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
@@ -21,6 +22,8 @@ export interface PluginPackage {
 const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
 const resourceGroupName = "edge-rg";
 const registryName = "edgeacr";
+/** The registry images are imported into (the import fake serves its own registry). */
+const importRegistryName = "importacr";
 
 /** Defines the drive's tests; `prepare` builds or installs the package (in `beforeAll`). */
 export function describePluginDrive(prepare: () => Promise<PluginPackage>): void {
@@ -28,6 +31,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
   let engine: FakeEngine;
   let azure: FakeAzure;
   let acr: FakeAcr;
+  let imports: FakeImport;
   let plugin: Plugin;
   let version: string;
 
@@ -36,6 +40,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
     version = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")).version;
     azure = await startFakeAzure();
     acr = addFakeAcr(azure, resourceGroupName, registryName);
+    imports = await startFakeImport(azure, resourceGroupName, importRegistryName);
     engine = await startFakeEngine({
       invokes: {
         "azure-native:authorization:getClientConfig": () => ({
@@ -51,13 +56,15 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       packageDir: pkg.packageDir,
       runPlugin: pkg.runPlugin,
       engineAddress: engine.engineAddress,
-      env: { ...azure.env(), NODE_EXTRA_CA_CERTS: azure.caFile },
+      // The import fake's CA file holds the fake Azure's CA too.
+      env: { ...azure.env(), NODE_EXTRA_CA_CERTS: imports.caFile },
     });
   }, 240_000);
 
   afterAll(async () => {
     await plugin?.close();
     await engine?.close();
+    await imports?.close();
     await azure?.close();
     pkg?.cleanup?.();
   });
@@ -272,6 +279,59 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       await expect(plugin.create(urn, { ...inputs(), connectedRegistryName: "missing" })).rejects.toThrow(
         /connected registry missing .*does not exist/,
       );
+    });
+  });
+
+  describe("ImageImportOperation over the provider protocol", () => {
+    const urn = urnOf("edge-registry:index:ImageImportOperation", "hello-world");
+    let digest: string;
+    const inputs = () => ({
+      resourceGroupName,
+      registryName: importRegistryName,
+      registryUri: imports.source.host,
+      sourceImage: "mcr/hello-world:latest",
+      targetTags: ["hello-world:v1"],
+    });
+
+    it("checks, creates (the tag at the source digest), reads, diffs, repairs a deleted tag, deletes", async () => {
+      digest = imports.source.push("mcr/hello-world:latest");
+      const checked = await plugin.check(urn, {}, inputs());
+      expect(checked.failures).toEqual([]);
+      expect(checked.inputs).toMatchObject({ mode: "NoForce", untaggedTargetRepositories: [] });
+      expect((await plugin.check(urn, {}, { ...inputs(), mode: "Overwrite" })).failures.map((f) => f.property)).toEqual(
+        ["mode"],
+      );
+
+      const created = await plugin.create(urn, checked.inputs);
+      expect(imports.registry.tags.get("hello-world:v1")).toBe(digest);
+      expect(created.properties).toMatchObject({ digest, targetDigests: { "hello-world:v1": digest } });
+      // A retried create (lost answer) is accepted: the tag already points at the source digest.
+      expect((await plugin.create(urn, checked.inputs)).properties).toMatchObject({ digest });
+
+      const read = await plugin.read(created.id, urn, created.properties);
+      expect(read.properties).toMatchObject({ targetDigests: { "hello-world:v1": digest } });
+      expect(
+        await plugin.diff(created.id, urn, created.properties, { ...checked.inputs, registryName: "ImportAcr" }),
+      ).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+
+      imports.registry.tags.delete("hello-world:v1");
+      const refreshed = await plugin.read(created.id, urn, created.properties);
+      expect(refreshed.properties.targetDigests).toEqual({});
+      const plan = await plugin.diff(created.id, urn, refreshed.properties, checked.inputs);
+      expect(plan).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
+      const repaired = await plugin.update(created.id, urn, refreshed.properties, checked.inputs);
+      expect(repaired).toMatchObject({ targetDigests: { "hello-world:v1": digest } });
+      expect(imports.registry.tags.get("hello-world:v1")).toBe(digest);
+
+      // Deleting keeps the imported tags (documented); the call succeeds.
+      await plugin.delete(created.id, urn, repaired);
+      expect(imports.registry.tags.get("hello-world:v1")).toBe(digest);
+    });
+
+    it("fails a foreign tag with the operation's error naming it", async () => {
+      imports.source.push("mcr/hello-world:nanoserver");
+      const checked = await plugin.check(urn, {}, { ...inputs(), sourceImage: "mcr/hello-world:nanoserver" });
+      await expect(plugin.create(urn, checked.inputs)).rejects.toThrow(/hello-world:v1/);
     });
   });
 
