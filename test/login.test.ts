@@ -88,6 +88,8 @@ interface Case {
   az?: { account?: Record<string, unknown>; token?: string; clouds?: Record<string, unknown> };
   /** URLs to try instead of logging in (preload test). */
   probe?: string[];
+  /** Control: a credential with MSAL's instance discovery left on (see loginChild.ts). */
+  withInstanceDiscovery?: { tenantId: string; clientId: string; secret: string; authorityHost: string; scope: string };
 }
 
 let fake: FakeAzure;
@@ -129,6 +131,7 @@ async function runCase(spec: Case): Promise<{ result: ChildResult; resourceGroup
       resourceGroup,
       subscriptionId: spec.subscriptionId,
       probe: spec.probe,
+      withInstanceDiscovery: spec.withInstanceDiscovery,
     }),
     ...(spec.env ?? {}),
   };
@@ -687,6 +690,21 @@ describe("a configured method that fails names its setting and never falls throu
 });
 
 describe("loopback only", () => {
+  const discovery = given("instance discovery control", () => ({
+    withInstanceDiscovery: {
+      tenantId: fake.tenantId,
+      clientId: fake.defaultClient.clientId,
+      secret: fake.defaultClient.secret,
+      authorityHost: `${fake.url}/`,
+      scope: `${fake.audience}/.default`,
+    },
+  }));
+  test("control: with instance discovery left on, MSAL would call login.microsoftonline.com (the login turns it off)", async () => {
+    const { result } = await outcome(discovery);
+    expect(result.ok).toBe(false);
+    expect(result.refused.map((r) => r.target)).toContainEqual(expect.stringContaining("login.microsoftonline.com"));
+  });
+
   const probe = given("probe", () => ({
     probe: [
       "https://login.microsoftonline.com/common/discovery/instance",

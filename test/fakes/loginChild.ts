@@ -16,6 +16,17 @@ interface LoginCase {
   readonly resourceGroup: string;
   readonly subscriptionId?: string;
   readonly probe?: string[];
+  /**
+   * Control case: a plain `ClientSecretCredential` on this authority host WITHOUT `disableInstanceDiscovery`
+   * (what the login must not do on a custom cloud), asked for `scope`.
+   */
+  readonly withInstanceDiscovery?: {
+    tenantId: string;
+    clientId: string;
+    secret: string;
+    authorityHost: string;
+    scope: string;
+  };
 }
 
 async function main(): Promise<unknown> {
@@ -31,6 +42,17 @@ async function main(): Promise<unknown> {
       }
     }
     return { ok: true, probe: results };
+  }
+  if (spec.withInstanceDiscovery) {
+    const { tenantId, clientId, secret, authorityHost, scope } = spec.withInstanceDiscovery;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const identity = require("@azure/identity") as typeof import("@azure/identity");
+    try {
+      await new identity.ClientSecretCredential(tenantId, clientId, secret, { authorityHost }).getToken(scope);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: String(error) };
+    }
   }
   const context = createOperationContext(
     (key) => spec.config[key],
