@@ -61,6 +61,21 @@ export function unwrapProperties(props: Props | undefined): { plain: Props; secr
   return { plain, secrets };
 }
 
+/** `value` as the protocol can carry it: object members that are undefined left out, in arrays null. */
+function defined(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => (item === undefined ? null : defined(item)));
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => [key, defined(item)]),
+    );
+  }
+  return value;
+}
+
 /** `props` with every property named in `secrets` wrapped as a secret (undefined values left out). */
 export function wrapProperties(props: object, secrets: ReadonlySet<string>): Props {
   const wire: Props = {};
@@ -68,7 +83,7 @@ export function wrapProperties(props: object, secrets: ReadonlySet<string>): Pro
     if (value === undefined) {
       continue;
     }
-    wire[key] = secrets.has(key) ? secretValue(value) : value;
+    wire[key] = secrets.has(key) ? secretValue(defined(value)) : defined(value);
   }
   return wire;
 }
