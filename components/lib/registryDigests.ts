@@ -48,7 +48,7 @@ function statusOf(error: unknown): number | undefined {
   return typeof error === "object" && error !== null ? (error as { statusCode?: number }).statusCode : undefined;
 }
 
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -66,7 +66,7 @@ export function acrDigestReader(loginServer: string, credential: TokenCredential
       status === 401 || status === 403
         ? " The identity azure-native logs in with needs read access to the registry's content (e.g. the AcrPull role)."
         : "";
-    return new Error(`reading ${what} in registry ${loginServer} failed: ${describe(error)}.${hint}`);
+    return new Error(`reading ${what} in registry ${loginServer} failed: ${messageOf(error)}.${hint}`);
   };
   return {
     async tagDigest(repository, tag) {

@@ -76,7 +76,7 @@ const modes = ["NoForce", "Force"];
 const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** An error's message without its final period (messages here are embedded in sentences). */
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
 }
 
@@ -239,7 +239,7 @@ async function runImport(
       if (!lost || resumes >= maxPollResumes || abortSignal.aborted) {
         throw error;
       }
-      ctx.warn(`the import's status poll failed (${describe(error)}); polling the same operation again.`);
+      ctx.warn(`the import's status poll failed (${messageOf(error)}); polling the same operation again.`);
       await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** resumes));
       const saved = JSON.parse(await poller.serialize()) as { state: { status: string; error?: unknown } };
       saved.state.status = "running";
@@ -327,11 +327,11 @@ async function importTargets(
       }
       if (!landed) {
         const hint =
-          inputs.mode === "NoForce" && /exist|conflict/i.test(describe(error))
+          inputs.mode === "NoForce" && /exist|conflict/i.test(messageOf(error))
             ? " With mode NoForce an existing target tag fails the import; set `mode: Force` to overwrite it."
             : "";
         throw new Error(
-          `importing ${inputs.registryUri}/${inputs.sourceImage} into registry ${inputs.registryName} failed: ${describe(error)}.${hint}`,
+          `importing ${inputs.registryUri}/${inputs.sourceImage} into registry ${inputs.registryName} failed: ${messageOf(error)}.${hint}`,
         );
       }
     }
