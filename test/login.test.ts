@@ -12,6 +12,7 @@
  * Pure resolution (clouds, precedence, errors before any request) is tested in-process, without network.
  */
 import { execFile } from "node:child_process";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -21,6 +22,7 @@ import {
   cloudByName,
   LoginMethod,
   loginSettings,
+  pfxToPem,
   resolveCloud,
   resolveLogin,
 } from "../components/operations/login";
@@ -873,6 +875,78 @@ describe("pure resolution (no network)", () => {
     await expect(resolveLogin((k) => (k === "auxiliaryTenantIds" ? "not json" : undefined), {})).rejects.toThrow(
       /Auxiliary Tenants \(azure-native:auxiliaryTenantIds \/ ARM_AUXILIARY_TENANT_IDS\)/,
     );
+  });
+
+  test("a PFX with its chain becomes PEM: the key, then the certificate of the key, then the chain", async () => {
+    const dir = path.join(fake.dir, "chain");
+    fs.mkdirSync(dir);
+    const ssl = (args: string[]) => run("openssl", args, { cwd: dir });
+    await ssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-subj",
+      "/CN=chain-ca",
+      "-days",
+      "2",
+    ]);
+    await ssl([
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "leaf.key",
+      "-out",
+      "leaf.csr",
+      "-subj",
+      "/CN=chain-leaf",
+    ]);
+    await ssl([
+      "x509",
+      "-req",
+      "-in",
+      "leaf.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "leaf.crt",
+      "-days",
+      "2",
+    ]);
+    // The CA is given first; openssl puts the certificate of the key first anyway, and so must we.
+    fs.writeFileSync(
+      path.join(dir, "both.crt"),
+      fs.readFileSync(path.join(dir, "ca.crt"), "utf8") + fs.readFileSync(path.join(dir, "leaf.crt"), "utf8"),
+    );
+    await ssl([
+      "pkcs12",
+      "-export",
+      "-inkey",
+      "leaf.key",
+      "-in",
+      "both.crt",
+      "-out",
+      "chain.pfx",
+      "-passout",
+      "pass:chain",
+    ]);
+    const pem = pfxToPem(fs.readFileSync(path.join(dir, "chain.pfx")), "chain");
+    const certificates = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    expect(certificates.map((c) => new X509Certificate(c).subject)).toEqual(["CN=chain-leaf", "CN=chain-ca"]);
+    expect(createPrivateKey(pem).export({ type: "pkcs8", format: "pem" })).toBe(
+      createPrivateKey(fs.readFileSync(path.join(dir, "leaf.key"))).export({ type: "pkcs8", format: "pem" }),
+    );
+    expect(() => pfxToPem(fs.readFileSync(path.join(dir, "chain.pfx")), "wrong")).toThrow(/Invalid password/);
   });
 
   test("every setting has azure-native's config key and environment variable", () => {
