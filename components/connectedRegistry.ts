@@ -3,8 +3,10 @@
  * do, declaratively (platform-facts §1, §2):
  *
  * - a sync scope map and a sync token, both named after the connected registry (token enabled);
- * - the token's password, generated once by a dynamic resource (never on preview, never again on an
- *   unchanged `pulumi up`; rotated by changing `passwordExpiry` or `passwordRotationTrigger`);
+ * - the token's passwords (TokenPassword, components/operations/tokenPassword.ts): generated once (never on
+ *   preview, never again on an unchanged `pulumi up`); rotated without downtime by changing `passwordExpiry`
+ *   or `passwordRotationTrigger` (the other password slot is generated and becomes current, the previous
+ *   password stays valid until the following rotation);
  * - the `containerregistry.ConnectedRegistry` (cloud parent: no `parent.id`);
  * - per client token: a scope map, a token and a generated password, passed as `clientTokenIds`;
  * - the connection string the Arc extension needs, as a secret.
@@ -15,13 +17,14 @@ import {
   checkConnectedRegistryName,
   checkCron,
   checkDurationWithin,
-  checkFutureTimestamp,
+  checkTimestamp,
   checkNotification,
   checkRegistryName,
   checkRepository,
   checkTokenName,
   connectedRegistryNamePattern,
   continuousSchedule,
+  passwordExpiryWarning,
   syncWindowProblem,
 } from "./connectedRegistryChecks";
 import { operationResource } from "./operations/register";
@@ -129,11 +132,14 @@ export interface ConnectedRegistryArgs {
   /** Client tokens (at most 20), each with a scope map and a generated password. Must be known at preview. */
   readonly clientTokens?: pulumi.Input<pulumi.Input<ClientTokenSpec>[]>;
   /**
-   * RFC 3339 expiry of the generated passwords (e.g. `2027-12-31T23:59:59Z`), in the future. Default: no
-   * expiry. Changing it generates new passwords (new connection string and client credentials).
+   * RFC 3339 expiry of the generated passwords (e.g. `2027-12-31T23:59:59Z`). Default: no expiry. Changing
+   * it (to another instant: `…Z` and `….000Z` are the same) rotates the passwords without downtime: each
+   * token's other password slot is generated and the connection string and client credentials move to it,
+   * the previous password stays valid until the following rotation. A time that has passed, or is less than
+   * 30 days away, is a warning at preview (rotate by setting a later time).
    */
   readonly passwordExpiry?: pulumi.Input<string>;
-  /** Any value; changing it generates new passwords (rotation). Default: unset. */
+  /** Any value; changing it rotates the passwords as a new `passwordExpiry` does. Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
   /** Subscription used to generate passwords. Default: the one in the tokens' ARM ids. */
   readonly subscriptionId?: pulumi.Input<string>;
@@ -207,11 +213,15 @@ function defaultConnectedRegistryName(name: string): string {
   return derived;
 }
 
+/** Passes a value on to the resources that take it only once a check passed (see {@link gateTogether}). */
+type Gate = <V>(value: pulumi.Input<V>) => pulumi.Input<V>;
+
 /**
- * Checks several inputs together: now when all are known, else when they resolve during deployment.
- * Unset (`undefined`) inputs count as known.
+ * Checks several inputs together: now when all are known (a failure throws at preview), else inside the
+ * `apply` that produces the value the gate is put on, so a failed check stops every resource that takes
+ * that value — never in an `apply` beside them. Unset (`undefined`) inputs count as known.
  */
-function validateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): void {
+function gateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): Gate {
   const run = (resolved: T): void => {
     const reason = check(resolved);
     if (reason !== undefined) {
@@ -221,16 +231,28 @@ function validateTogether<T extends unknown[]>(path: string, values: unknown[], 
   const plain = values.map((value) => knownValue(value));
   if (values.every((value, i) => value === undefined || plain[i] !== undefined)) {
     run(plain as unknown as T);
-  } else {
-    void pulumi.all(values).apply((resolved) => run(resolved as unknown as T));
+    return (value) => value;
   }
+  return <V>(value: pulumi.Input<V>) =>
+    pulumi.all([value, pulumi.all(values)]).apply(([resolvedValue, resolved]) => {
+      run(resolved as unknown as T);
+      return resolvedValue;
+    }) as pulumi.Output<V>;
 }
+
+/** Applies gates in turn. */
+const allGates =
+  (gates: Gate[]): Gate =>
+  (value) =>
+    gates.reduce((gated, gate) => gate(gated), value);
 
 /** A client token, validated: name known now; repositories and actions plain when known, else outputs. */
 interface ClientToken {
   name: string;
   repositories: pulumi.Input<pulumi.Input<string>[]>;
   actions: pulumi.Input<string[]>;
+  /** The deploy-time checks of this token, to put on the inputs of its scope map and token. */
+  gate: Gate;
 }
 
 /** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
@@ -266,7 +288,7 @@ function validateClientTokens(
         `"${names[i]}" is used twice (token names are case-insensitive); give each client token its own name.`,
       );
     }
-    validateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
+    const nameGate = gateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
       syncName.toLowerCase() === names[i].toLowerCase()
         ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
         : undefined,
@@ -275,18 +297,22 @@ function validateClientTokens(
     const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
       list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
     );
-    validateTogether<[string, string[]]>(`${path}.actions`, [sync.modeInput, actionsInput], ([mode, list]) => {
-      const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
-      return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
-        ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
-        : undefined;
-    });
+    const actionsGate = gateTogether<[string, string[]]>(
+      `${path}.actions`,
+      [sync.modeInput, actionsInput],
+      ([mode, list]) => {
+        const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
+        return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
+          ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
+          : undefined;
+      },
+    );
     const repositoriesInput = spec.repositories ?? sync.repositories;
     const repositories =
       spec.repositories === undefined
         ? sync.repositories
         : validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-    validateTogether<[string[], string[]]>(
+    const repositoriesGate = gateTogether<[string[], string[]]>(
       `${path}.repositories`,
       [sync.repositories, repositoriesInput],
       ([synced, own]) => {
@@ -296,7 +322,7 @@ function validateClientTokens(
           : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
       },
     );
-    return { name: names[i], repositories, actions };
+    return { name: names[i], repositories, actions, gate: allGates([nameGate, actionsGate, repositoriesGate]) };
   });
 }
 
@@ -336,10 +362,12 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const registryName = validateWhenKnown("registryName", args.registryName, checkRegistryName);
     const repositories = validateList("repositories", args.repositories, checkRepository, notEmptyUnique);
     const scheduleInput = args.syncSchedule ?? continuousSchedule;
-    const schedule = validateWhenKnown("syncSchedule", scheduleInput, checkCron);
-    if (args.syncWindow === undefined) {
-      void validateWhenKnown("syncWindow", scheduleInput, (s) => syncWindowProblem(s, undefined));
-    }
+    const cronSchedule = validateWhenKnown("syncSchedule", scheduleInput, checkCron);
+    // Schedule vs window, checked in the value the connected registry takes (a failure stops it).
+    const schedule =
+      args.syncWindow === undefined
+        ? gateTogether<[string]>("syncWindow", [scheduleInput], ([s]) => syncWindowProblem(s, undefined))(cronSchedule)
+        : cronSchedule;
     const syncWindow =
       args.syncWindow === undefined
         ? undefined
@@ -357,14 +385,25 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
             const duplicate = firstDuplicate(items);
             return duplicate === undefined ? undefined : `lists "${duplicate}" twice; remove one.`;
           });
-    const garbageCollectionSchedule = knownValue(args.garbageCollection)?.schedule;
-    if (garbageCollectionSchedule !== undefined) {
-      void validateWhenKnown("garbageCollection.schedule", garbageCollectionSchedule, checkCron);
-    }
+    const knownGarbageCollection = knownValue(args.garbageCollection);
+    const garbageCollection =
+      knownGarbageCollection?.schedule === undefined
+        ? args.garbageCollection
+        : {
+            ...knownGarbageCollection,
+            schedule: validateWhenKnown("garbageCollection.schedule", knownGarbageCollection.schedule, checkCron),
+          };
+    // An expiry that has passed (or is near) is a warning, not an error: see passwordExpiryWarning.
     const passwordExpiry =
       args.passwordExpiry === undefined
         ? undefined
-        : validateWhenKnown("passwordExpiry", args.passwordExpiry, checkFutureTimestamp());
+        : mapInput(validateWhenKnown("passwordExpiry", args.passwordExpiry, checkTimestamp), (expiry) => {
+            const warning = passwordExpiryWarning(expiry);
+            if (warning !== undefined) {
+              void pulumi.log.warn(warning, this);
+            }
+            return expiry;
+          });
     const clientTokens = validateClientTokens(args.clientTokens, {
       modeInput,
       nameInput,
@@ -405,11 +444,12 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           ...common,
           scopeMapName: client.name,
           description: mapInput(connectedRegistryName, (n) => `Client token of connected registry ${n}`),
-          actions: mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a)),
+          // The token's deploy-time checks gate its scope map, and through the scope map's id its token and password.
+          actions: client.gate(mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a))),
         },
         { parent: this, deleteBeforeReplace: true },
       );
-      const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common);
+      const token = this.token(`${name}-client-${client.name}`, client.gate(client.name), scopeMap, common);
       const password = tokenPasswords(`${name}-client-${client.name}-password`, passwordOptions(token.id), {
         parent: this,
         replaceWith: [token],
@@ -430,7 +470,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           auditLogStatus: mapInput(args.auditLogEnabled, (on) => (on ? "Enabled" : "Disabled")),
         },
         notificationsList: notifications,
-        garbageCollection: args.garbageCollection,
+        garbageCollection,
         clientTokenIds: clients.length > 0 ? clients.map((c) => c.token.id) : undefined,
       },
       { parent: this, deleteBeforeReplace: true },
