@@ -4,7 +4,8 @@
  *
  * The monitor records every registration (type, name, parent, custom, version, inputs, aliases, additional
  * secret outputs) and answers like the engine does in a preview of a new stack: a component gets its URN,
- * a custom resource its URN, no id (unknown) and its inputs back (its other outputs stay unknown).
+ * a custom resource its URN, no id (unknown) and its inputs back (its other outputs stay unknown) — or,
+ * with `deploy`, like an update: the id and outputs of the resource created.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -46,8 +47,14 @@ export interface LogEntry {
 export interface FakeEngineOptions {
   /** Outputs of an invoke (`getClientConfig`…), by token. Unknown tokens fail the invoke. */
   readonly invokes?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>>;
-  /** Extra outputs for a custom resource registration (merged over its echoed inputs). */
-  readonly outputs?: (registration: Registration) => Record<string, unknown> | undefined;
+  /**
+   * Deploys a custom resource as the engine would in an update (check + create through its provider):
+   * its id and outputs. Unset, or answering undefined: the preview answer (no id, the inputs echoed).
+   * A rejection fails the registration with its message.
+   */
+  readonly deploy?: (
+    registration: Registration,
+  ) => Promise<{ id: string; outputs: Record<string, unknown> } | undefined>;
 }
 
 export interface FakeEngine {
@@ -98,6 +105,15 @@ function unary<Req, Res>(handler: (request: Req) => Res): Unary<Req, Res> {
   };
 }
 
+function unaryAsync<Req, Res>(handler: (request: Req) => Promise<Res>): Unary<Req, Res> {
+  return (call, callback) => {
+    handler(call.request).then(
+      (res) => callback(null, res),
+      (e: Error) => callback({ code: grpc.status.UNKNOWN, details: e.message }),
+    );
+  };
+}
+
 function unimplemented(_call: unknown, callback: grpc.sendUnaryData<unknown>): void {
   callback({ code: grpc.status.UNIMPLEMENTED, details: "not implemented by the fake engine" });
 }
@@ -135,7 +151,7 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       res.setHassupport(features.has(req.getId()));
       return res;
     }),
-    registerResource: unary((req: resproto.RegisterResourceRequest) => {
+    registerResource: unaryAsync(async (req: resproto.RegisterResourceRequest) => {
       const parent = req.getParent();
       const parentType = parent ? types.get(parent) : undefined;
       if (parent && parentType === undefined) {
@@ -174,7 +190,11 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       const res = new resproto.RegisterResourceResponse();
       res.setUrn(urn);
       if (registration.custom) {
-        const outputs = { ...inputs, ...(options.outputs?.(registration) ?? {}) };
+        const deployed = await options.deploy?.(registration);
+        if (deployed) {
+          res.setId(deployed.id);
+        }
+        const outputs = deployed?.outputs ?? inputs;
         res.setObject(structproto.Struct.fromJavaScript(outputs as Record<string, structproto.JavaScriptValue>));
       } else {
         res.setObject(new structproto.Struct());

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { addFakeAcr, type FakeAcr } from "../fakes/acr";
 import { startFakeImport, type FakeImport } from "../fakes/acrImport";
 import { startFakeAzure, type FakeAzure } from "../fakes/azure";
-import { startFakeEngine, type FakeEngine } from "./engine";
+import { cloud, defaultOutputRules, SUBSCRIPTION_ID } from "../mocks";
+import { startFakeEngine, type FakeEngine, type Registration } from "./engine";
 import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
 
 /** Where the package under test is, and the run-plugin script the language host would use. */
@@ -21,9 +22,8 @@ export interface PluginPackage {
 
 const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
 const resourceGroupName = "edge-rg";
+/** One registry: the import fake serves it (registry, importImage, data plane), the ACR fake its tokens. */
 const registryName = "edgeacr";
-/** The registry images are imported into (the import fake serves its own registry). */
-const importRegistryName = "importacr";
 
 /** Defines the drive's tests; `prepare` builds or installs the package (in `beforeAll`). */
 export function describePluginDrive(prepare: () => Promise<PluginPackage>): void {
@@ -38,19 +38,12 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
   beforeAll(async () => {
     pkg = await prepare();
     version = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")).version;
-    azure = await startFakeAzure();
+    // The subscription of the mocks' ARM ids, so a deployed site's ids name resources of the fake ARM.
+    azure = await startFakeAzure({ subscriptionId: SUBSCRIPTION_ID });
+    // The import fake first: its registry GET (with the data plane's login server) answers.
+    imports = await startFakeImport(azure, resourceGroupName, registryName);
     acr = addFakeAcr(azure, resourceGroupName, registryName);
-    imports = await startFakeImport(azure, resourceGroupName, importRegistryName);
-    engine = await startFakeEngine({
-      invokes: {
-        "azure-native:authorization:getClientConfig": () => ({
-          clientId: azure.defaultClient.clientId,
-          objectId: azure.defaultClient.objectId,
-          subscriptionId: azure.subscriptionId,
-          tenantId: azure.tenantId,
-        }),
-      },
-    });
+    engine = await startFakeEngine({ invokes: engineInvokes() });
     engine.addParent(stackUrn);
     plugin = await startPlugin({
       packageDir: pkg.packageDir,
@@ -60,6 +53,16 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       env: { ...azure.env(), NODE_EXTRA_CA_CERTS: imports.caFile },
     });
   }, 240_000);
+
+  /** What the engine answers the components' invokes with: the fake Azure's login. */
+  const engineInvokes = () => ({
+    "azure-native:authorization:getClientConfig": () => ({
+      clientId: azure.defaultClient.clientId,
+      objectId: azure.defaultClient.objectId,
+      subscriptionId: azure.subscriptionId,
+      tenantId: azure.tenantId,
+    }),
+  });
 
   afterAll(async () => {
     await plugin?.close();
@@ -287,7 +290,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
     let digest: string;
     const inputs = () => ({
       resourceGroupName,
-      registryName: importRegistryName,
+      registryName,
       registryUri: imports.source.host,
       sourceImage: "mcr/hello-world:latest",
       targetTags: ["hello-world:v1"],
@@ -311,7 +314,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       const read = await plugin.read(created.id, urn, created.properties);
       expect(read.properties).toMatchObject({ targetDigests: { "hello-world:v1": digest } });
       expect(
-        await plugin.diff(created.id, urn, created.properties, { ...checked.inputs, registryName: "ImportAcr" }),
+        await plugin.diff(created.id, urn, created.properties, { ...checked.inputs, registryName: "EdgeAcr" }),
       ).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
 
       imports.registry.tags.delete("hello-world:v1");
@@ -334,6 +337,73 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       await expect(plugin.create(urn, checked.inputs)).rejects.toThrow(/hello-world:v1/);
     });
   });
+
+  it("deploys EdgeRegistrySite as `pulumi up` would: each operation created by the plugin against the fake ARM", async () => {
+    const connectedRegistryName = "siteconnected";
+    const digest = imports.source.push("mcr/hello-world:latest");
+    // The engine's part of an update: a custom resource of this package goes through the plugin (check +
+    // create), any other gets the outputs of the shared mocks' rules (and, for tokens and the connected
+    // registry, exists in the fake ARM from then on).
+    const deploy = async (r: Registration) => {
+      if (r.type.startsWith("edge-registry:")) {
+        const checked = await plugin.check(r.urn, {}, r.inputs);
+        if (checked.failures.length > 0) throw new Error(JSON.stringify(checked.failures));
+        const created = await plugin.create(r.urn, checked.inputs);
+        return { id: created.id, outputs: created.properties };
+      }
+      const inputs = reveal(r.inputs) as Record<string, any>;
+      if (r.type === "azure-native:containerregistry:Token") acr.addToken(inputs.tokenName);
+      if (r.type === "azure-native:containerregistry:ConnectedRegistry") {
+        acr.addConnectedRegistry(inputs.connectedRegistryName, "Active");
+      }
+      const rule = defaultOutputRules[r.type];
+      const args = { type: r.type, name: r.name, inputs, provider: "", custom: true, id: "" };
+      const result = rule ? await rule(args, cloud) : {};
+      return { id: result.id ?? `${r.name}-id`, outputs: { ...r.inputs, ...(result.state ?? {}) } };
+    };
+    const monitor = await startFakeEngine({ invokes: engineInvokes(), deploy });
+    monitor.addParent(stackUrn);
+    try {
+      const { state } = await plugin.construct({
+        type: "edge-registry:index:EdgeRegistrySite",
+        name: "edge-02",
+        parent: stackUrn,
+        project: "consumer",
+        stack: "dev",
+        dryRun: false,
+        monitorAddress: monitor.monitorAddress,
+        inputs: {
+          resourceGroupName,
+          registryName,
+          connectedRegistryName,
+          imports: [`${imports.source.host}/mcr/hello-world:latest`],
+          clusterName: "arc-cluster",
+          serviceClusterIP: "192.100.100.1",
+          serviceCidr: "192.100.0.0/16",
+        },
+      });
+      const created = monitor.registrations.filter((r) => r.type.startsWith("edge-registry:") && r.custom);
+      expect(created.map((r) => r.type).sort()).toEqual([
+        "edge-registry:index:ConnectedRegistryDeactivation",
+        "edge-registry:index:ImageImportOperation",
+        "edge-registry:index:TokenPassword",
+        "edge-registry:index:TokenPassword",
+      ]);
+      // The image is in the registry at the source's digest.
+      expect(imports.registry.tags.get("hello-world:latest")).toBe(digest);
+      // The connection string (secret) carries the sync token's generated password, which logs in.
+      expect(isSecret(state.connectionString)).toBe(true);
+      const connection = String(reveal(state.connectionString));
+      const syncToken = /SyncTokenName=([^;]+)/.exec(connection)![1];
+      const password = /SyncTokenPassword=([^;]+)/.exec(connection)![1];
+      expect(acr.accepts(syncToken, password)).toBe(true);
+      // The client token got its password too; the connected registry is still active.
+      expect(acr.tokens.get(`${connectedRegistryName}client`)!.passwords.has("password1")).toBe(true);
+      expect(acr.connectedRegistries.get(connectedRegistryName)!.activationStatus).toBe("Active");
+    } finally {
+      await monitor.close();
+    }
+  }, 120_000);
 
   it("refuses a type it does not serve", async () => {
     await expect(plugin.create(urnOf("edge-registry:index:Nope", "x"), {})).rejects.toThrow(/unknown resource type/);
