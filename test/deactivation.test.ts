@@ -96,6 +96,13 @@ it("diff: names compare as Azure does (case-insensitive); another connected regi
   ]);
 });
 
+it("create does not need the connected registry to exist yet (nothing changes in Azure)", async () => {
+  const { acr, inputs, ctx } = setUp();
+  acr.connectedRegistries.clear();
+  const { outs } = await deactivation.create(inputs, ctx);
+  expect(outs.activationStatus).toBeUndefined();
+});
+
 it("check names missing inputs", () => {
   expect(deactivation.check(undefined, { registryName: "acr" }).failures.map((f) => f.property)).toEqual([
     "subscriptionId",

@@ -3,8 +3,8 @@
  * registry (`POST .../connectedRegistries/{name}/deactivate`, long-running) so that the next extension
  * installed for it does not fail with `ALREADY_ACTIVATED` (platform-facts §2).
  *
- * - create: reads the connected registry and reports its activation status (the extension activates
- *   it when it first connects);
+ * - create: reads the connected registry's activation status, if it exists yet (the extension activates
+ *   it when it first connects); changes nothing;
  * - read (`pulumi refresh`): the connected registry's activation status; a connected registry that is
  *   gone makes the resource leave the state;
  * - diff: a change of the connected registry or of the extension's identity replaces the resource,
@@ -117,16 +117,13 @@ export const deactivation: Operation<DeactivationInputs, DeactivationOutputs> = 
   },
 
   async create(inputs, ctx) {
+    // Nothing to do in Azure. The status is informative: the connected registry may not exist yet when the
+    // extension names it with plain values (no dependency on its resource), so its absence is no error.
     const client = await ctx.client(inputs.subscriptionId);
     const status = await activationStatus(client, inputs);
-    if (status === undefined) {
-      throw new Error(
-        `connected registry ${inputs.connectedRegistryName} (registry ${inputs.registryName}, resource group ${inputs.resourceGroupName}) does not exist`,
-      );
-    }
     return {
       id: `${connectedRegistryArmId(inputs)}/deactivation`,
-      outs: { ...inputsOf(inputs), activationStatus: status },
+      outs: { ...inputsOf(inputs), ...(status === undefined ? {} : { activationStatus: status }) },
     };
   },
 
