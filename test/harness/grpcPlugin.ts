@@ -12,8 +12,10 @@ import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as errorsproto from "@pulumi/pulumi/proto/errors_pb";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 
 /** The signature key and value Pulumi uses for special values on the wire. */
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -111,6 +113,24 @@ export function urnOf(type: string, name: string, stack = "dev", project = "proj
   return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
+/**
+ * The input property errors a provider attached to a gRPC error (`InputPropertiesError` in the status
+ * details, as `pulumi.InputPropertyError` is sent), as `path: reason` lines.
+ */
+function propertyErrors(err: grpc.ServiceError): string[] {
+  const [bin] = err.metadata?.get("grpc-status-details-bin") ?? [];
+  if (!bin) return [];
+  const status = statusproto.Status.deserializeBinary(new Uint8Array(bin as Buffer));
+  return status
+    .getDetailsList()
+    .filter((detail) => detail.getTypeName() === "pulumirpc.InputPropertiesError")
+    .flatMap((detail) =>
+      errorsproto.InputPropertiesError.deserializeBinary(detail.getValue_asU8())
+        .getErrorsList()
+        .map((e) => `${e.getPropertyPath()}: ${e.getReason()}`),
+    );
+}
+
 /** Waits for the first line of stdout that is a port number (what `pulumi.provider.main` prints). */
 function readPort(child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -163,7 +183,9 @@ export async function startPlugin(options: PluginOptions): Promise<Plugin> {
         >
       )[method];
       fn.call(client, req, (err: grpc.ServiceError | null, res: Res) =>
-        err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res),
+        err
+          ? reject(new Error([`${method}: ${err.details || err.message}`, ...propertyErrors(err)].join("\n")))
+          : resolve(res),
       );
     });
 

@@ -278,10 +278,13 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       });
     });
 
-    it("fails a create whose connected registry does not exist, with the error of the operation", async () => {
-      await expect(plugin.create(urn, { ...inputs(), connectedRegistryName: "missing" })).rejects.toThrow(
-        /connected registry missing .*does not exist/,
-      );
+    it("creates for a connected registry that does not exist yet (no status), and deletes it as a no-op", async () => {
+      const missing = { ...inputs(), connectedRegistryName: "notyet" };
+      const created = await plugin.create(urn, missing);
+      expect(created.properties).not.toHaveProperty("activationStatus");
+      expect((await plugin.read(created.id, urn, created.properties)).id).toBe("");
+      await plugin.delete(created.id, urn, created.properties);
+      expect(acr.connectedRegistries.has("notyet")).toBe(false);
     });
   });
 
@@ -336,6 +339,26 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       const checked = await plugin.check(urn, {}, { ...inputs(), sourceImage: "mcr/hello-world:nanoserver" });
       await expect(plugin.create(urn, checked.inputs)).rejects.toThrow(/hello-world:v1/);
     });
+  });
+
+  it("fails a construct with bad input with an error naming the argument (InputPropertyError over gRPC)", async () => {
+    const failing = plugin.construct({
+      type: "edge-registry:index:EdgeRegistrySite",
+      name: "edge-bad",
+      parent: stackUrn,
+      project: "consumer",
+      stack: "dev",
+      dryRun: true,
+      monitorAddress: engine.monitorAddress,
+      inputs: {
+        resourceGroupName,
+        registryName,
+        clusterName: "arc-cluster",
+        serviceClusterIP: "10.0.0.1",
+        serviceCidr: "192.100.0.0/16",
+      },
+    });
+    await expect(failing).rejects.toThrow(/^serviceClusterIP: .*outside the service CIDR/m);
   });
 
   it("deploys EdgeRegistrySite as `pulumi up` would: each operation created by the plugin against the fake ARM", async () => {
