@@ -46,6 +46,8 @@ export interface DynamicProviderOptions {
   readonly caFile?: string;
   /** Stack config sent with Configure (e.g. `{"azure-native:clientId": "..."}`). */
   readonly config?: Record<string, string>;
+  /** The program's directory (where the closure's `require`s resolve). Default: this checkout. */
+  readonly cwd?: string;
 }
 
 /** A running dynamic provider plugin. */
@@ -83,7 +85,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
       options.engineAddress,
     ],
     {
-      cwd: repoRoot, // the program's directory: where the closure's require()s resolve
+      cwd: options.cwd ?? repoRoot, // the program's directory: where the closure's require()s resolve
       env: {
         PATH: process.env.PATH,
         LOOPBACK_ONLY_LOG: loopbackLog,
