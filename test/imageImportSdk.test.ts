@@ -299,3 +299,20 @@ it("check refuses a bad request through the plugin, naming the property", async 
   const checked = await plugin.check({}, { ...request("mcr/x:1", ["x"]), mode: "Overwrite" });
   expect(checked.failures.map((f) => f.property).sort()).toEqual(["mode", "targetTags[0]"]);
 });
+
+it("an untagged copy of a pinned source: imported once, and read (also from a state without digests) finds it", async () => {
+  const digest = world.source.push("mcr/pinned:1");
+  const inputs = { ...request(`mcr/pinned@${digest}`, []), untaggedTargetRepositories: ["pinned"] };
+  const created = await create(inputs);
+  expect(created.outs).toMatchObject({ digest, targetDigests: { pinned: digest } });
+  expect(world.registry.manifests.get("pinned")?.has(digest)).toBe(true);
+  const imports = world.registry.imports.length;
+  await create(inputs); // a retried create finds the manifest there: no second import
+  expect(world.registry.imports.length).toBe(imports);
+
+  const legacy: Record<string, unknown> = { ...created.outs };
+  delete legacy.digest;
+  delete legacy.targetDigests;
+  const read = await plugin.read(created.id, legacy);
+  expect(read.properties).toMatchObject({ digest, targetDigests: { pinned: digest } });
+});

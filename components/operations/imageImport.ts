@@ -486,8 +486,10 @@ export const imageImportOperation: Operation<ImageImportInputs, ImageImportState
     if (target === undefined) {
       return undefined; // the registry is gone, and its images with it
     }
-    const targetDigests = await readTargets(inputs, targetsOf(inputs), target.reader, state.digest);
-    const digest = state.digest ?? inputs.targetTags.map((t) => targetDigests[t]).find((d) => d !== undefined);
+    // A state written before digests were recorded: a pinned source names it, else the first tag found does.
+    const known = state.digest ?? pinnedDigest(state.sourceImage);
+    const targetDigests = await readTargets(inputs, targetsOf(inputs), target.reader, known);
+    const digest = known ?? inputs.targetTags.map((t) => targetDigests[t]).find((d) => d !== undefined);
     for (const tag of inputs.targetTags) {
       if (digest !== undefined && targetDigests[tag] !== undefined && targetDigests[tag] !== digest) {
         ctx.warn(
