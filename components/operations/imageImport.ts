@@ -9,9 +9,10 @@
  * - a target tag already at the source's digest is done (not imported again; all done = no import call);
  * - a target tag pointing elsewhere is an error naming the tag and how to overwrite it (`mode: Force`),
  *   unless this resource wrote it (an update re-points its own tags);
- * - whatever is left is imported from the source **pinned at that digest**, so what lands is what was
- *   compared. If the import call itself fails (e.g. a retried POST answered "exists"), the targets are
- *   read again and the error is kept only when they do not all point at the source's digest.
+ * - whatever is left is imported, from the source **pinned at that digest** whenever it was read (so what
+ *   lands is what was compared); with no target present yet, from the source as given. If the import call
+ *   itself fails (e.g. a retried POST answered "exists"), the targets are read again and the error is kept
+ *   only when they do not all point at the source's digest.
  * The source digest is only read when a target exists: from the reference when it is pinned
  * (`repo@sha256:…`), through the same data-plane SDK when the source is the target registry itself
  * (imported by `resourceId`, like az does for a registry of the tenant), else through the source
@@ -19,7 +20,7 @@
  *
  * **Retries.** The management client (client.ts) and the data-plane reads retry 429 (honouring
  * `Retry-After`), 5xx and dropped connections, bounded. A long-running import whose status poll is lost
- * is resumed (the same poller polls the same operation again, {@link maxPollResumes} times), never
+ * is resumed from the poller's saved state (the same status URL, {@link maxPollResumes} times), never
  * re-submitted; the whole import is bounded by {@link importTimeoutMs}.
  *
  * **Drift.** `read` reports each target's digest (`targetDigests`). A target gone from the registry (or
