@@ -316,3 +316,17 @@ it("an untagged copy of a pinned source: imported once, and read (also from a st
   const read = await plugin.read(created.id, legacy);
   expect(read.properties).toMatchObject({ digest, targetDigests: { pinned: digest } });
 });
+
+it("an identity without rights on the registry's content gets an error naming what it needs, before any import", async () => {
+  world.source.push("mcr/denied:1");
+  const imports = world.registry.imports.length;
+  world.registry.refuseExchanges = true;
+  try {
+    const error = await failure(create(request("mcr/denied:1", ["denied:1"])));
+    expect(error).toContain(`reading tag denied:1 in registry ${world.registry.loginServer} failed`);
+    expect(error).toContain("needs read access to the registry's content (e.g. the AcrPull role)");
+  } finally {
+    world.registry.refuseExchanges = false;
+  }
+  expect(world.registry.imports.length).toBe(imports);
+});

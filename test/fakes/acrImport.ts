@@ -85,6 +85,8 @@ export interface FakeImportRegistry {
   readonly exchanges: { appid: unknown; tid: unknown; aud: unknown; accepted: boolean }[];
   /** Answers the next `times` data-plane reads (`/acr/v1/...`) with 429 and `Retry-After: seconds`. */
   throttle(times: number, seconds: number): void;
+  /** Refuses (401) every token exchange while set, as for an identity without data-plane rights. */
+  refuseExchanges: boolean;
 }
 
 /** The public source registry. */
@@ -289,6 +291,7 @@ export async function startFakeImport(
       const form = new URLSearchParams(await readBody(request));
       const claims = jwtClaims(form.get("access_token") ?? "");
       const accepted =
+        !registry.refuseExchanges &&
         form.get("grant_type") === "access_token" &&
         form.get("service") === data.host &&
         claims?.aud === ACR_AUDIENCE &&
@@ -442,6 +445,7 @@ export async function startFakeImport(
     throttle(times, seconds) {
       throttled = { times, seconds };
     },
+    refuseExchanges: false,
   };
   return {
     registry,
