@@ -24,9 +24,8 @@ type Props = Record<string, unknown>;
  */
 export const minimumPulumiVersion = ">=3.207.0";
 
-/** One operation with its adapter and its property names. */
+/** One operation's adapter and its property names. */
 interface Route {
-  readonly operation: AnyOperation;
   readonly provider: pulumi.dynamic.ResourceProvider;
   /** Input property names. */
   readonly inputs: ReadonlySet<string>;
@@ -66,7 +65,6 @@ export class EdgeRegistryProvider extends ComponentProvider {
       options.operations.map((operation) => {
         const all = { ...operation.inputs, ...operation.outputs };
         const route: Route = {
-          operation,
           provider: dynamicProviderFor(operation),
           inputs: new Set(Object.keys(operation.inputs)),
           secrets: new Set(Object.keys(all).filter((key) => all[key].secret)),
