@@ -95,6 +95,14 @@ describe("create", () => {
     expect(acr.tokens.get("myconnectedregistry")!.passwords.size).toBe(1);
   });
 
+  it("a lost status poll is polled again, not turned into a second generation", async () => {
+    const { acr, tokenId, ctx } = setUp();
+    fake.faults.add({ kind: "dropAfter", method: "GET", path: /^\/fakeOperations\// });
+    const { outs } = await create({ tokenId }, ctx);
+    expect(acr.generated.map((g) => g.slot)).toEqual(["password1"]);
+    expect(acr.accepts("myconnectedregistry", outs.value)).toBe(true);
+  });
+
   it("honours Retry-After on 429", async () => {
     const { tokenId, ctx } = setUp();
     fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterSeconds: 2 });

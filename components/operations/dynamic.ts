@@ -3,9 +3,14 @@
  *
  * The SDK serializes the provider object (`pulumi.runtime.serializeFunction(() => provider)`) into the
  * resource's `__provider` input, and `@pulumi/pulumi/cmd/dynamic-provider` loads that text in a fresh
- * process with `require-from-string`. So everything a method here references is captured by value:
- * keep it to the operation object and {@link createOperationContext}, and let the modules behind them
- * `require` the Azure SDKs lazily, inside functions (platform-facts §11).
+ * process (cwd = the program's folder) with `require-from-string`. What a method here references is
+ * captured:
+ * - from an installed package (node_modules/edge-registry): as `require("edge-registry/dist/components/…")`
+ *   references, which package.json `exports` must allow (test/operationsInstalled.test.ts);
+ * - from a checkout (this repository's programs, examples and tests): by value, every module reachable from
+ *   {@link createOperationContext} and the operation included. Keep those modules serializable: Node
+ *   built-ins with named imports (a namespace import compiled by swc is a copy the serializer cannot map
+ *   back to `require("crypto")`), and the Azure SDKs `require`d lazily, inside functions (platform-facts §11).
  *
  * Login: the engine calls `configure` with the **whole** stack config before any CRUD call; the
  * operation context reads `azure-native:<key>` from it, then the `ARM_*` environment, exactly as
