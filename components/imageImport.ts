@@ -15,7 +15,10 @@ import { mapAll, mapInput } from "./inputs";
 
 /** What an import does when a target tag already exists in the registry. */
 export enum ImportMode {
-  /** Fail the import, before anything is copied, when a target tag exists (the safe default). */
+  /**
+   * Fail the import, before anything is copied, when a target tag points at another image than the
+   * source's and this import did not write it (the safe default).
+   */
   NoForce = "NoForce",
   /** Overwrite existing target tags. */
   Force = "Force",
@@ -40,8 +43,9 @@ export interface ImageImportArgs {
    */
   readonly targetTags?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Default `NoForce`: the import fails when a target tag exists. Set `Force` to overwrite (also needed
-   * to re-point an existing tag to a new source).
+   * Default `NoForce`: the import fails, naming the tag, when a target tag already points at another
+   * image that this import did not write (a tag already at the source's digest counts as imported, so a
+   * retried `pulumi up` succeeds). Set `Force` to overwrite such tags. Changing only the mode imports nothing.
    */
   readonly mode?: pulumi.Input<ImportMode>;
   /** Subscription of the registry. Default: the subscription of the azure-native provider's credentials. */
