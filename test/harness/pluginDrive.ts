@@ -20,6 +20,7 @@ export interface PluginPackage {
   readonly cleanup?: () => void;
 }
 
+const loopbackOnly = path.join(__dirname, "..", "fakes", "loopbackOnly.js");
 const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
 const resourceGroupName = "edge-rg";
 /** One registry: the import fake serves it (registry, importImage, data plane), the ACR fake its tokens. */
@@ -49,8 +50,14 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       packageDir: pkg.packageDir,
       runPlugin: pkg.runPlugin,
       engineAddress: engine.engineAddress,
-      // The import fake's CA file holds the fake Azure's CA too.
-      env: { ...azure.env(), NODE_EXTRA_CA_CERTS: imports.caFile },
+      env: {
+        ...azure.env(),
+        // The import fake's CA file holds the fake Azure's CA too.
+        NODE_EXTRA_CA_CERTS: imports.caFile,
+        // Every connection off 127.0.0.0/8 (a real login or ARM endpoint, IMDS) is refused and recorded.
+        NODE_OPTIONS: `--require ${loopbackOnly}`,
+        LOOPBACK_ONLY_LOG: path.join(azure.dir, "off-loopback.log"),
+      },
     });
   }, 240_000);
 
@@ -65,11 +72,14 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
   });
 
   afterAll(async () => {
+    const offLoopback = path.join(azure?.dir ?? "", "off-loopback.log");
+    const attempts = fs.existsSync(offLoopback) ? fs.readFileSync(offLoopback, "utf8") : "";
     await plugin?.close();
     await engine?.close();
     await imports?.close();
     await azure?.close();
     pkg?.cleanup?.();
+    expect(attempts).toBe("");
   });
 
   it("runs in an empty folder, as the package's own provider at the package version", async () => {
