@@ -32,7 +32,7 @@ function upToDate(): boolean {
 
 async function acquire(): Promise<void> {
   fs.mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 600_000;
   for (;;) {
     try {
       fs.mkdirSync(lock);
@@ -42,7 +42,7 @@ async function acquire(): Promise<void> {
         throw e;
       }
       // A lock older than any build is left over from a killed run.
-      if (Date.now() - fs.statSync(lock).mtimeMs > 120_000) {
+      if (Date.now() - fs.statSync(lock).mtimeMs > 300_000) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }

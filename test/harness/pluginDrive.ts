@@ -59,7 +59,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
         LOOPBACK_ONLY_LOG: path.join(azure.dir, "off-loopback.log"),
       },
     });
-  }, 240_000);
+  }, 900_000);
 
   /** What the engine answers the components' invokes with: the fake Azure's login. */
   const engineInvokes = () => ({
