@@ -53,6 +53,15 @@ export interface EdgeRegistrySiteArgs {
   readonly logLevel?: pulumi.Input<ConnectedRegistryLogLevel>;
   /** Name of the client token workloads pull with (it is the docker username). Default `<connectedRegistryName>client`. */
   readonly clientTokenName?: pulumi.Input<string>;
+  /**
+   * RFC 3339 expiry of the sync and client token passwords (e.g. `2027-12-31T23:59:59Z`). Default: no expiry.
+   * Changing it rotates them without downtime: the extension and the pull secret move to the new passwords in
+   * the same update, the previous ones stay valid until the following rotation. A time that has passed or is
+   * less than 30 days away is a warning at preview.
+   */
+  readonly passwordExpiry?: pulumi.Input<string>;
+  /** Any value; changing it rotates the token passwords as a new `passwordExpiry` does. Default: unset. */
+  readonly passwordRotationTrigger?: pulumi.Input<string>;
 
   /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
   readonly clusterName: pulumi.Input<string>;
@@ -200,6 +209,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         syncWindow: args.syncWindow,
         logLevel: args.logLevel,
         clientTokens: [{ name: clientTokenName }],
+        passwordExpiry: args.passwordExpiry,
+        passwordRotationTrigger: args.passwordRotationTrigger,
         subscriptionId: args.subscriptionId,
       },
       parent,
