@@ -7,7 +7,7 @@
  *   the components import (`azure-native:containerregistry:Registry` → `@pulumi/azure-native/containerregistry`
  *   `.Registry`, `kubernetes:apps/v1:Deployment` → `@pulumi/kubernetes/apps/v1` `.Deployment`, ...);
  * - the package's dynamic resources (`pulumi-nodejs:dynamic/edge-registry:<Kind>`): `pulumi.dynamic.Resource` with
- *   the same provider factories (`components/providers`), one provider object per kind, so the replay pays the
+ *   the same providers (`dynamicProviderFor` of each operation in `components/operations`), one provider object per kind, so the replay pays the
  *   closure serialization once per kind — the least a program using these providers can pay. The recorded
  *   serialized provider (`__provider`) is dropped from the inputs.
  *
@@ -17,10 +17,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { createRegistryClient } from "../components/azureClient";
-import { makeDeactivationProvider } from "../components/providers/deactivationProvider";
-import { makeImageImportProvider } from "../components/providers/imageImportProvider";
-import { makeTokenPasswordProvider } from "../components/providers/tokenPasswordProvider";
+import { deactivation } from "../components/operations/deactivation";
+import { dynamicProviderFor } from "../components/operations/dynamic";
+import { imageImportOperation } from "../components/operations/imageImport";
+import { tokenPassword } from "../components/operations/tokenPassword";
 
 /** One recorded registration: a custom resource or a component. */
 export interface RecordedInput {
@@ -57,9 +57,9 @@ type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceO
 
 const dynamicPrefix = "pulumi-nodejs:dynamic/edge-registry:";
 const providerFactories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
-  TokenPassword: () => makeTokenPasswordProvider(createRegistryClient),
-  ImageImport: () => makeImageImportProvider(createRegistryClient),
-  ConnectedRegistryDeactivation: () => makeDeactivationProvider(createRegistryClient),
+  TokenPassword: () => dynamicProviderFor(tokenPassword),
+  ImageImport: () => dynamicProviderFor(imageImportOperation),
+  ConnectedRegistryDeactivation: () => dynamicProviderFor(deactivation),
 };
 
 /** `pulumi.dynamic.Resource` is abstract; the package's own resource classes are equally thin subclasses. */

@@ -3,8 +3,10 @@
  * do, declaratively (platform-facts §1, §2):
  *
  * - a sync scope map and a sync token, both named after the connected registry (token enabled);
- * - the token's password, generated once by a dynamic resource (never on preview, never again on an
- *   unchanged `pulumi up`; rotated by changing `passwordExpiry` or `passwordRotationTrigger`);
+ * - the token's passwords (TokenPassword, components/operations/tokenPassword.ts): generated once (never on
+ *   preview, never again on an unchanged `pulumi up`); rotated without downtime by changing `passwordExpiry`
+ *   or `passwordRotationTrigger` (the other password slot is generated and becomes current, the previous
+ *   password stays valid until the following rotation);
  * - the `containerregistry.ConnectedRegistry` (cloud parent: no `parent.id`; a nested one, az `--parent`: the
  *   parent connected registry's ARM id, with az's parent rules checked, see `lib/hierarchy.ts`);
  * - its sync scope map also holds its descendants' actions (`descendants`, az's union; `ConnectedRegistryTree`);
@@ -16,7 +18,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { connectedRegistryIdProblem, registryChildId, tokenNameOf } from "./armId";
-import { createRegistryClient } from "./azureClient";
 import {
   StatefulResourceOptions,
   checkedStatefulOptions,
@@ -28,19 +29,21 @@ import {
   checkConnectedRegistryName,
   checkCron,
   checkDurationWithin,
-  checkFutureTimestamp,
   checkNotification,
   checkRegistryName,
   checkRepository,
+  checkTimestamp,
   checkTokenName,
   clientScopeMapName,
   connectedRegistryNamePattern,
   continuousSchedule,
   normalizeCron,
+  passwordExpiryWarning,
 } from "./connectedRegistryChecks";
 import { formatConnectionString } from "./lib/connectionString";
 import { parentModeProblem, repositoryNotSyncedByParent, unionSyncActions } from "./lib/hierarchy";
-import { makeTokenPasswordProvider, TokenPasswordInputs } from "./providers/tokenPasswordProvider";
+import { operationResource } from "./operations/register";
+import { tokenPassword, TokenPasswordInputs } from "./operations/tokenPassword";
 import {
   readOnlyRepositoryActions,
   readWriteRepositoryActions,
@@ -266,34 +269,16 @@ const gatewayEndpointCheck: Check<string> = (value) =>
     ? undefined
     : `"${value}" is not a gateway address; give the parent's host or host:port (e.g. its service cluster IP 192.100.100.1), without scheme or path.`;
 
-let tokenPasswordProvider: pulumi.dynamic.ResourceProvider | undefined;
-
-/** A generated token password (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`). */
-class TokenPassword extends pulumi.dynamic.Resource {
-  declare readonly username: pulumi.Output<string>;
-  declare readonly value: pulumi.Output<string>;
-
-  constructor(
-    name: string,
-    props: { [K in keyof TokenPasswordInputs]: pulumi.Input<TokenPasswordInputs[K]> },
-    opts: pulumi.CustomResourceOptions,
-  ) {
-    tokenPasswordProvider ??= makeTokenPasswordProvider(createRegistryClient);
-    super(
-      tokenPasswordProvider,
-      name,
-      // The SDK gives every property an Output (four tracked promises each): only set inputs, and only the outputs
-      // the components read; the provider keeps `creationTime` and `expiry` in the state regardless.
-      {
-        ...Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)),
-        username: undefined,
-        value: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["value"] },
-      "edge-registry",
-      "TokenPassword",
-    );
-  }
+/**
+ * The generated passwords of a token (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`): two slots,
+ * `value` is the current one (see components/operations/tokenPassword.ts for the rotation sequence).
+ */
+function tokenPasswords(
+  name: string,
+  props: { [K in keyof TokenPasswordInputs]: pulumi.Input<TokenPasswordInputs[K]> | undefined },
+  opts: pulumi.CustomResourceOptions,
+) {
+  return operationResource(tokenPassword, name, props, ["username", "value"], opts);
 }
 
 /** Validates a list argument: each item with `path[i]`, then the whole list with `path`. */
@@ -341,11 +326,15 @@ function defaultConnectedRegistryName(name: string): string {
   return derived;
 }
 
+/** Passes a value on to the resources that take it only once a check passed (see {@link gateTogether}). */
+type Gate = <V>(value: pulumi.Input<V>) => pulumi.Input<V>;
+
 /**
- * Checks several inputs together: now when all are known, else when they resolve during deployment.
- * Unset (`undefined`) inputs count as known.
+ * Checks several inputs together: now when all are known (a failure throws at preview), else inside the
+ * `apply` that produces the value the gate is put on, so a failed check stops every resource that takes
+ * that value — never in an `apply` beside them. Unset (`undefined`) inputs count as known.
  */
-function validateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): void {
+function gateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): Gate {
   const run = (resolved: T): void => {
     const reason = check(resolved);
     if (reason !== undefined) {
@@ -355,10 +344,20 @@ function validateTogether<T extends unknown[]>(path: string, values: unknown[], 
   const plain = values.map((value) => knownValue(value));
   if (values.every((value, i) => value === undefined || plain[i] !== undefined)) {
     run(plain as unknown as T);
-  } else {
-    void pulumi.all(values).apply((resolved) => run(resolved as unknown as T));
+    return (value) => value;
   }
+  return <V>(value: pulumi.Input<V>) =>
+    pulumi.all([value, pulumi.all(values)]).apply(([resolvedValue, resolved]) => {
+      run(resolved as unknown as T);
+      return resolvedValue;
+    }) as pulumi.Output<V>;
 }
+
+/** Applies gates in turn. */
+const allGates =
+  (gates: Gate[]): Gate =>
+  (value) =>
+    gates.reduce((gated, gate) => gate(gated), value);
 
 /** At most this many clients per connected registry (docs 2025; older docs said 20). */
 const maxClients = 50;
@@ -368,6 +367,8 @@ interface ClientToken {
   name: string;
   repositories: pulumi.Input<pulumi.Input<string>[]>;
   actions: pulumi.Input<string[]>;
+  /** The deploy-time checks of this token, to put on the inputs of its scope map and token. */
+  gate: Gate;
 }
 
 /** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
@@ -406,7 +407,7 @@ function validateClientTokens(
         `"${names[i]}" is used twice (token names are case-insensitive); give each client token its own name.`,
       );
     }
-    validateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
+    const nameGate = gateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
       syncName.toLowerCase() === names[i].toLowerCase()
         ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
         : undefined,
@@ -415,12 +416,16 @@ function validateClientTokens(
     const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
       list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
     );
-    validateTogether<[string, string[]]>(`${path}.actions`, [sync.modeInput, actionsInput], ([mode, list]) => {
-      const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
-      return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
-        ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
-        : undefined;
-    });
+    const actionsGate = gateTogether<[string, string[]]>(
+      `${path}.actions`,
+      [sync.modeInput, actionsInput],
+      ([mode, list]) => {
+        const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
+        return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
+          ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
+          : undefined;
+      },
+    );
     const synced = sync.repositories;
     if (synced === undefined) {
       if (spec.repositories === undefined) {
@@ -430,20 +435,24 @@ function validateClientTokens(
         );
       }
       const own = validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-      return { name: names[i], repositories: own, actions };
+      return { name: names[i], repositories: own, actions, gate: allGates([nameGate, actionsGate]) };
     }
     const repositoriesInput = spec.repositories ?? synced;
     const repositories =
       spec.repositories === undefined
         ? synced
         : validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-    validateTogether<[string[], string[]]>(`${path}.repositories`, [synced, repositoriesInput], ([all, own]) => {
-      const missing = own.find((r) => !all.some((s) => s.toLowerCase() === r.toLowerCase()));
-      return missing === undefined
-        ? undefined
-        : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
-    });
-    return { name: names[i], repositories, actions };
+    const repositoriesGate = gateTogether<[string[], string[]]>(
+      `${path}.repositories`,
+      [synced, repositoriesInput],
+      ([all, own]) => {
+        const missing = own.find((r) => !all.some((s) => s.toLowerCase() === r.toLowerCase()));
+        return missing === undefined
+          ? undefined
+          : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
+      },
+    );
+    return { name: names[i], repositories, actions, gate: allGates([nameGate, actionsGate, repositoriesGate]) };
   });
 }
 
@@ -656,14 +665,25 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
             const duplicate = firstDuplicate(items);
             return duplicate === undefined ? undefined : `lists "${duplicate}" twice; remove one.`;
           });
-    const garbageCollectionSchedule = knownValue(args.garbageCollection)?.schedule;
-    if (garbageCollectionSchedule !== undefined) {
-      void validateWhenKnown("garbageCollection.schedule", garbageCollectionSchedule, checkCron);
-    }
+    const knownGarbageCollection = knownValue(args.garbageCollection);
+    const garbageCollection =
+      knownGarbageCollection?.schedule === undefined
+        ? args.garbageCollection
+        : {
+            ...knownGarbageCollection,
+            schedule: validateWhenKnown("garbageCollection.schedule", knownGarbageCollection.schedule, checkCron),
+          };
+    // An expiry that has passed (or is near) is a warning, not an error: see passwordExpiryWarning.
     const passwordExpiry =
       args.passwordExpiry === undefined
         ? undefined
-        : validateWhenKnown("passwordExpiry", args.passwordExpiry, checkFutureTimestamp());
+        : mapInput(validateWhenKnown("passwordExpiry", args.passwordExpiry, checkTimestamp), (expiry) => {
+            const warning = passwordExpiryWarning(expiry);
+            if (warning !== undefined) {
+              void pulumi.log.warn(warning, this);
+            }
+            return expiry;
+          });
     const clientTokens = validateClientTokens(args.clientTokens, {
       modeInput,
       nameInput,
@@ -683,14 +703,13 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const passwordOptions = (tokenId: pulumi.Input<string>) => ({
       subscriptionId: args.subscriptionId,
       tokenId,
-      passwordName: "password1",
       expiry: passwordExpiry,
       rotationTrigger: args.passwordRotationTrigger,
     });
 
     let syncTokenId: pulumi.Input<string>;
     let syncTokenName: pulumi.Input<string>;
-    let syncPassword: TokenPassword;
+    let syncPassword: ReturnType<typeof tokenPasswords>;
     let syncToken: containerregistry.Token | undefined;
     let actions: pulumi.Input<string[]> = [];
     if (repositories !== undefined) {
@@ -708,7 +727,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common, tokenOptions);
       syncTokenId = syncToken.id;
       syncTokenName = syncToken.name;
-      syncPassword = new TokenPassword(
+      syncPassword = tokenPasswords(
         `${name}-sync-password`,
         passwordOptions(syncToken.id),
         withLifecycleOptions({ parent: this, replaceWith: [syncToken], deletedWith: syncToken }, tokenOptions),
@@ -717,7 +736,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       const existing = args.syncTokenName!;
       syncTokenId = this.tokenId(args, subscription, "syncTokenName", existing);
       syncTokenName = mapInput(syncTokenId, (id) => tokenNameOf(id) as string);
-      syncPassword = new TokenPassword(
+      syncPassword = tokenPasswords(
         `${name}-sync-password`,
         passwordOptions(syncTokenId),
         withLifecycleOptions({ parent: this }, tokenOptions),
@@ -734,12 +753,19 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           ...common,
           scopeMapName: clientScopeMapName(client.name),
           description: `Created by token: ${client.name}`,
-          actions: mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a)),
+          // The token's deploy-time checks gate its scope map, and through the scope map's id its token and password.
+          actions: client.gate(mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a))),
         },
         withStatefulOptions({ parent: this }, tokenOptions),
       );
-      const token = this.token(`${name}-client-${client.name}`, client.name, scopeMap, common, tokenOptions);
-      const password = new TokenPassword(
+      const token = this.token(
+        `${name}-client-${client.name}`,
+        client.gate(client.name),
+        scopeMap,
+        common,
+        tokenOptions,
+      );
+      const password = tokenPasswords(
         `${name}-client-${client.name}-password`,
         passwordOptions(token.id),
         withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, tokenOptions),
@@ -763,7 +789,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
           auditLogStatus: mapInput(args.auditLogEnabled, (on) => (on ? "Enabled" : "Disabled")),
         },
         notificationsList: notifications,
-        garbageCollection: args.garbageCollection,
+        garbageCollection,
         clientTokenIds: clientTokenIds.length > 0 ? clientTokenIds : undefined,
       },
       // The REST update has no `mode`: a mode change is a new connected registry (same name, so the old one goes

@@ -135,15 +135,32 @@ export const checkNotification: Check<string> = (value) =>
 
 const rfc3339Pattern = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
-/** An RFC 3339 timestamp after `now`. */
-export function checkFutureTimestamp(now: () => number = Date.now): Check<string> {
-  return (value) => {
-    const time = Date.parse(value);
-    if (!rfc3339Pattern.test(value) || Number.isNaN(time)) {
-      return `"${value}" is not an RFC 3339 timestamp; write it like "2027-12-31T23:59:59Z".`;
-    }
-    return time <= now()
-      ? `"${value}" is in the past; choose a future time (changing it generates a new password).`
-      : undefined;
-  };
+/** An RFC 3339 timestamp. */
+export const checkTimestamp: Check<string> = (value) =>
+  rfc3339Pattern.test(value) && !Number.isNaN(Date.parse(value))
+    ? undefined
+    : `"${value}" is not an RFC 3339 timestamp; write it like "2027-12-31T23:59:59Z".`;
+
+/** How many days ahead of a password expiry the warning starts. */
+export const expiryWarningDays = 30;
+
+/**
+ * The warning for a password expiry that has passed or is less than {@link expiryWarningDays} away, or
+ * undefined. Not an error: the passwords already deployed keep their expiry until they are rotated, and
+ * a stack must stay deployable (and previewable) while they are.
+ */
+export function passwordExpiryWarning(value: string, now: number = Date.now()): string | undefined {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    return undefined;
+  }
+  const rotate =
+    "rotate: set passwordExpiry to a later time (or change passwordRotationTrigger) and run `pulumi up` — the other password slot is generated and the connection string and client credentials move to it, the current password stays valid until the following rotation.";
+  if (time <= now) {
+    return `passwordExpiry: "${value}" is in the past, so the token passwords generated with it have expired (the connected registry and its clients cannot log in); ${rotate}`;
+  }
+  const days = Math.ceil((time - now) / 86_400_000);
+  return days <= expiryWarningDays
+    ? `passwordExpiry: "${value}" is ${days} day${days === 1 ? "" : "s"} away, after which the token passwords stop working; ${rotate}`
+    : undefined;
 }

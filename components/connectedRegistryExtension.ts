@@ -7,10 +7,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { createRegistryClient } from "./azureClient";
 import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
 import { cidrContains, cidrProblem, ipAddressProblem } from "./network";
-import { DeactivationInputs, makeDeactivationProvider } from "./providers/deactivationProvider";
+import { deactivation as deactivationOperation } from "./operations/deactivation";
+import { operationResource } from "./operations/register";
 import { RegistryCertificate } from "./registryCertificate";
 import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./validation";
 import { mapAll, mapInput } from "./inputs";
@@ -318,7 +318,8 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
     if (reference === undefined) {
       return undefined;
     }
-    return new ConnectedRegistryDeactivation(
+    return operationResource(
+      deactivationOperation,
       `${name}-deactivation`,
       {
         subscriptionId:
@@ -336,24 +337,9 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
           releaseNamespace,
         }),
       },
+      [],
       { parent: this, deleteBeforeReplace: true },
     );
-  }
-}
-
-/** Inputs of the deactivation resource, each possibly an Output. */
-type DeactivationArgs = { [K in keyof DeactivationInputs]: pulumi.Input<DeactivationInputs[K]> };
-
-/**
- * One provider object for every deactivation resource: the SDK caches a dynamic provider's serialized closure
- * per provider object, so a new object per resource would serialize (and store) the closure again each time.
- */
-const deactivationProvider = makeDeactivationProvider(createRegistryClient);
-
-/** `pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation`. */
-class ConnectedRegistryDeactivation extends pulumi.dynamic.Resource {
-  constructor(name: string, props: DeactivationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(deactivationProvider, name, props, opts, "edge-registry", "ConnectedRegistryDeactivation");
   }
 }
 

@@ -95,6 +95,15 @@ export interface EdgeRegistrySiteArgs {
    * repository actions its sync scope map must hold (az adds them when it creates a child). Default: none.
    */
   readonly descendantConnectedRegistries?: pulumi.Input<pulumi.Input<ConnectedRegistryDescendant>[]>;
+  /**
+   * RFC 3339 expiry of the sync and client token passwords (e.g. `2027-12-31T23:59:59Z`). Default: no expiry.
+   * Changing it rotates them without downtime: the extension and the pull secret move to the new passwords in
+   * the same update, the previous ones stay valid until the following rotation. A time that has passed or is
+   * less than 30 days away is a warning at preview.
+   */
+  readonly passwordExpiry?: pulumi.Input<string>;
+  /** Any value; changing it rotates the token passwords as a new `passwordExpiry` does. Default: unset. */
+  readonly passwordRotationTrigger?: pulumi.Input<string>;
 
   /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
   readonly clusterName: pulumi.Input<string>;
@@ -270,6 +279,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         syncWindow: args.syncWindow,
         logLevel: args.logLevel,
         clientTokens: [{ name: clientTokenName }],
+        passwordExpiry: args.passwordExpiry,
+        passwordRotationTrigger: args.passwordRotationTrigger,
         subscriptionId: args.subscriptionId,
         connectedRegistryOptions: args.connectedRegistryOptions,
         tokenOptions: args.tokenOptions,

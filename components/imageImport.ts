@@ -11,8 +11,8 @@ import {
   untaggedTargetRepository,
 } from "./acrNames";
 import { registryIdProblem } from "./armId";
-import { createRegistryClient } from "./azureClient";
-import { ImageImportProps, makeImageImportProvider } from "./providers/imageImportProvider";
+import { ImageImportInputs, imageImportOperation } from "./operations/imageImport";
+import { operationResource } from "./operations/register";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
 import { mapAll, mapInput } from "./inputs";
 
@@ -51,8 +51,9 @@ export interface ImageImportArgs {
    */
   readonly targetTags?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Default `NoForce`: the import fails when a target tag exists. Set `Force` to overwrite (also needed
-   * to re-point an existing tag to a new source).
+   * Default `NoForce`: the import fails, naming the tag, when a target tag already points at another
+   * image that this import did not write (a tag already at the source's digest counts as imported, so a
+   * retried `pulumi up` succeeds). Set `Force` to overwrite such tags. Changing only the mode imports nothing.
    */
   readonly mode?: pulumi.Input<ImportMode>;
   /** Subscription of the registry. Default: the subscription of the azure-native provider's credentials. */
@@ -83,10 +84,9 @@ function importRequest(
   source: string,
   targetTags: string[] | undefined,
   sourceRegistryId: string | undefined,
-): Pick<
-  ImageImportProps,
-  "registryUri" | "sourceResourceId" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"
-> {
+): Pick<ImageImportInputs, "sourceResourceId" | "sourceImage" | "targetTags" | "untaggedTargetRepositories"> & {
+  registryUri?: string;
+} {
   const problem = sourceProblem(source, sourceRegistryId !== undefined);
   if (problem !== undefined) {
     throw inputError("source", problem);
@@ -109,11 +109,14 @@ function importRequest(
  * `acr/import.py`; no `--username/--password` for private non-Azure registries), from a public registry such as
  * `mcr.microsoft.com` or Docker Hub or from another Azure registry, without Docker.
  *
- * The import runs once, when the resource is created; changing the source, targets or mode imports
- * again (a replacement). **Deleting the resource keeps the imported tags**: removing tags needs the
- * registry's data-plane API and permissions, and during a replacement the new import runs before the
- * old one is deleted, so removing the old targets could remove what was just imported. Delete tags
- * with `az acr repository delete` if you need them gone; deleting the registry removes them all.
+ * The import is idempotent: target tags that already point at the source's digest count as imported
+ * (a retried or interrupted `pulumi up` succeeds), a target tag pointing elsewhere fails with `NoForce`
+ * (set `mode: Force` to overwrite it). Changing the source or targets imports again in place, and may
+ * re-point the tags this import wrote; changing only `mode` changes nothing in Azure. `pulumi refresh`
+ * records each target's digest, and a target deleted outside Pulumi is imported again by the next
+ * `pulumi up`. **Deleting the resource keeps the imported tags**: removing tags needs data-plane delete
+ * rights, and a tag may be shared with other imports. Delete tags with `az acr repository delete` if you
+ * need them gone; deleting the registry removes them all.
  */
 export class ImageImport extends pulumi.ComponentResource {
   /** The `repository:tag` targets written in the registry (empty for an untagged digest import). */
@@ -136,37 +139,26 @@ export class ImageImport extends pulumi.ComponentResource {
     const subscriptionId =
       args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId);
 
-    const resource = new ImageImportResource(
+    const resource = operationResource(
+      imageImportOperation,
       name,
       {
         subscriptionId,
         resourceGroupName: args.resourceGroupName,
         registryName: args.registryName,
-        registryUri: mapInput(request, (r) => r.registryUri),
+        // Unset when importing by `sourceRegistryId` (an Output of undefined is left out of the inputs).
+        registryUri: mapInput(request, (r) => r.registryUri) as pulumi.Input<string>,
         sourceResourceId: mapInput(request, (r) => r.sourceResourceId),
         sourceImage: mapInput(request, (r) => r.sourceImage),
         targetTags: mapInput(request, (r) => r.targetTags),
         untaggedTargetRepositories: mapInput(request, (r) => r.untaggedTargetRepositories),
         mode: mapInput(args.mode, (mode) => mode ?? ImportMode.NoForce),
       },
+      ["targetTags"],
       { parent: this },
     );
 
     this.targetTags = resource.targetTags;
     this.registerOutputs();
-  }
-}
-
-type ImageImportInputs = { [K in keyof ImageImportProps]: pulumi.Input<ImageImportProps[K]> };
-
-/** One provider instance: Pulumi caches its serialized closure per instance, so imports serialize it once. */
-const importProvider = makeImageImportProvider(createRegistryClient);
-
-/** The dynamic resource (`pulumi-nodejs:dynamic/edge-registry:ImageImport`). */
-class ImageImportResource extends pulumi.dynamic.Resource {
-  declare public readonly targetTags: pulumi.Output<string[]>;
-
-  constructor(name: string, props: ImageImportInputs, opts?: pulumi.CustomResourceOptions) {
-    super(importProvider, name, props, opts, "edge-registry", "ImageImport");
   }
 }

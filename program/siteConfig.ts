@@ -34,6 +34,8 @@ export const siteConfigKeys = [
   "parentEndpointProtocol",
   "parentCaCertificatePem",
   "descendantConnectedRegistries",
+  "passwordExpiry",
+  "passwordRotationTrigger",
   "clusterName",
   "clusterResourceGroupName",
   "clusterType",
@@ -147,6 +149,8 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
     parentCaCertificatePem: config.get("parentCaCertificatePem"),
     // `pulumi config set --path 'descendantConnectedRegistries[0].connectedRegistryName' floor1` (and .repositories[0]).
     descendantConnectedRegistries: config.getObject<ConnectedRegistryDescendant[]>("descendantConnectedRegistries"),
+    passwordExpiry: config.get("passwordExpiry"),
+    passwordRotationTrigger: config.get("passwordRotationTrigger"),
     clusterName: config.require("clusterName"),
     clusterResourceGroupName: config.get("clusterResourceGroupName"),
     clusterType: getEnum(config, "clusterType", ClusterType),

@@ -3,6 +3,9 @@
  * --generate-password 1` produce (platform-facts §1-2), the connection string, secrecy, and the
  * construction-time errors for bad input.
  */
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { cloud, constructionError, fakePassword, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import {
   ConnectedRegistry,
@@ -86,10 +89,10 @@ describe("a ReadOnly connected registry for hello-world (the quickstart)", () =>
     });
   });
 
-  it("generates password1 of the sync token once, through the TokenPassword dynamic resource", () => {
+  it("generates the sync token's passwords once, through the TokenPassword dynamic resource (both slots are its own)", () => {
     const password = get(PASSWORD, "edge-sync-password");
     expect(password.inputs.tokenId).toBe(`${registryId}/tokens/myconnectedregistry`);
-    expect(password.inputs.passwordName).toBe("password1");
+    expect(password.inputs.passwordName).toBeUndefined();
     expect(password.inputs.expiry).toBeUndefined();
     expect(typeof password.inputs.__provider).toBe("string");
   });
@@ -265,7 +268,6 @@ describe("rejects bad input at construction, naming the argument", () => {
     ["unknown log level", { logLevel: "Verbose" as ConnectedRegistryLogLevel }, "logLevel"],
     ["notification without action", { notifications: ["hello-world:latest"] }, "notifications[0]"],
     ["notification with a bad action", { notifications: ["hello-world:*:pull"] }, "notifications[0]"],
-    ["expiry in the past", { passwordExpiry: "2020-01-01T00:00:00Z" }, "passwordExpiry"],
     ["expiry not RFC 3339", { passwordExpiry: "31/12/2030" }, "passwordExpiry"],
     ["garbage collection cron", { garbageCollection: { schedule: "daily" } }, "garbageCollection.schedule"],
     [
@@ -389,5 +391,96 @@ describe("corrections from the azure-cli source, the REST spec and the docs", ()
     expect(formatConnectionString("floor1", "floor1", "pw", "10.0.0.5", "http")).toBe(
       "ConnectedRegistryName=floor1;SyncTokenName=floor1;SyncTokenPassword=pw;ParentGatewayEndpoint=10.0.0.5;ParentEndpointProtocol=http",
     );
+  });
+});
+
+describe("passwordExpiry that has passed or is near: a warning naming the argument and how to rotate, not an error", () => {
+  const warnings = () => jest.mocked(pulumi.log.warn).mock.calls.map(([message]) => message);
+  beforeEach(() => {
+    jest.spyOn(pulumi.log, "warn").mockResolvedValue(undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it("warns at construction when the expiry is known, and still deploys", async () => {
+    const cr = new ConnectedRegistry("expired", { ...base, passwordExpiry: "2020-01-01T00:00:00Z" });
+    expect(warnings()).toEqual([
+      expect.stringMatching(
+        /^passwordExpiry: "2020-01-01T00:00:00Z" is in the past.*rotate: set passwordExpiry to a later time \(or change passwordRotationTrigger\)/,
+      ),
+    ]);
+    expect(jest.mocked(pulumi.log.warn).mock.calls[0][1]).toBe(cr);
+    await settle();
+    expect(cloud.get(PASSWORD, "expired-sync-password").inputs.expiry).toBe("2020-01-01T00:00:00Z");
+  });
+
+  it("warns from 30 days ahead, when the value resolves during deployment too", async () => {
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    new ConnectedRegistry("soon", { ...base, passwordExpiry: pulumi.output(soon) });
+    await settle();
+    expect(warnings()).toEqual([expect.stringMatching(/^passwordExpiry: ".*" is 10 days away/)]);
+    jest.mocked(pulumi.log.warn).mockClear();
+    new ConnectedRegistry("later", { ...base, passwordExpiry: new Date(Date.now() + 40 * 86_400_000).toISOString() });
+    await settle();
+    expect(warnings()).toEqual([]);
+  });
+});
+
+describe("deploy-time checks gate the resources they protect", () => {
+  // Each scenario runs in its own process (test/harness/gateScenario.ts): a registration whose input failed
+  // rejects without a handler, which ends a real deployment with that error, and which jest would report
+  // against whatever test runs when it arrives.
+  type Outcome = { failures: string[]; resources: { type: string; name: string; inputs: Record<string, any> }[] };
+  const outcomes = new Map<string, Outcome>();
+  beforeAll(async () => {
+    const run = (scenario: string) =>
+      new Promise<Outcome>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ["-r", "./bin/register.js", "test/harness/gateScenario.ts", scenario],
+          { cwd: path.resolve(__dirname, ".."), maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+        ),
+      );
+    const scenarios = ["actions", "repositories", "name", "passing"];
+    (await Promise.all(scenarios.map(run))).forEach((outcome, i) => outcomes.set(scenarios[i], outcome));
+  }, 120_000);
+  const names = (outcome: Outcome, prefix: string) =>
+    outcome.resources.filter((r) => r.name.startsWith(prefix)).map((r) => `${r.type} ${r.name}`);
+
+  it.each([
+    ["actions", "write actions on a ReadOnly connected registry (mode known at deployment)", "clientTokens[0].actions"],
+    [
+      "repositories",
+      "a client repository not synced (repositories known at deployment)",
+      "clientTokens[0].repositories",
+    ],
+    ["name", "a client token named like the sync token (name known at deployment)", "clientTokens[0].name"],
+  ])("%s: %s stops the client scope map, token and password", (scenario, _label, path) => {
+    const outcome = outcomes.get(scenario)!;
+    expect(outcome.failures.length).toBeGreaterThan(0);
+    for (const failure of outcome.failures) {
+      expect(failure).toContain(`${path}: `);
+    }
+    expect(names(outcome, "gated-client-")).toEqual([]);
+    // The sync side does not take the client token's values: it is created.
+    expect(names(outcome, "gated-sync")).toEqual([
+      `${SCOPE_MAP} gated-sync`,
+      `${TOKEN} gated-sync`,
+      `${PASSWORD} gated-sync-password`,
+    ]);
+  });
+
+  it("passes the same values through when the checks pass", () => {
+    const outcome = outcomes.get("passing")!;
+    expect(outcome.failures).toEqual([]);
+    expect(names(outcome, "gated-client-")).toEqual([
+      `${SCOPE_MAP} gated-client-pusher`,
+      `${TOKEN} gated-client-pusher`,
+      `${PASSWORD} gated-client-pusher-password`,
+    ]);
+    expect(
+      outcome.resources.find((r) => r.name === "gated-client-pusher" && r.type === SCOPE_MAP)!.inputs.actions,
+    ).toEqual(["repositories/hello-world/content/read", "repositories/hello-world/content/write"]);
   });
 });

@@ -160,6 +160,15 @@ it("own certificate without trust distribution: generated certificate, node trus
   expect(await unwrap(site.workloadImage)).toBe(`192.100.100.1/hello-world@sha256:${"a".repeat(64)}`);
 });
 
+it("passes passwordExpiry and passwordRotationTrigger to the sync and client token passwords (rotation)", async () => {
+  await build({ passwordExpiry: "2999-12-31T23:59:59Z", passwordRotationTrigger: "2027-q1" });
+  const passwords = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:TokenPassword");
+  expect(passwords).toHaveLength(2);
+  for (const password of passwords) {
+    expect(password.inputs).toMatchObject({ expiry: "2999-12-31T23:59:59Z", rotationTrigger: "2027-q1" });
+  }
+});
+
 it("two sites in one stack do not collide", async () => {
   resetCloud();
   new EdgeRegistrySite("site-a", { ...base, registryName: "acrsitea", connectedRegistryName: "edgesitea" });

@@ -181,8 +181,9 @@ export const defaultOutputRules: Record<string, OutputRule> = {
   },
   // Dynamic resources created by this package: `pulumi-nodejs:dynamic/edge-registry:<Kind>`.
   "pulumi-nodejs:dynamic/edge-registry:TokenPassword": ({ inputs, name }) => ({
-    id: `${inputs.tokenId}/passwords/${inputs.passwordName ?? "password1"}`,
+    id: `${inputs.tokenId}/passwords`,
     state: {
+      passwordName: "password1",
       username: String(inputs.tokenId ?? name)
         .split("/")
         .pop(),

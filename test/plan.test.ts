@@ -123,7 +123,6 @@ describe("npm run plan", () => {
     expect(exampleRun.stdout).toContain('            scopeMapName: "myclienttoken-scope-map"\n');
     expect(exampleRun.stdout).toContain(
       "        + pulumi-nodejs:dynamic/edge-registry:TokenPassword  edge-sync-password\n" +
-        '            passwordName: "password1"\n' +
         "            tokenId: (known after deploy)\n",
     );
     expect(exampleRun.stdout).toContain("    connectionString: [secret]\n");

@@ -1,7 +1,9 @@
 /**
  * The multi-language schema, generated in-process the way `pulumi package add` generates it, must
- * contain every exported component with every input and output documented, and must equal the
- * committed `schema.json` (regenerate with `npm run schema` after a deliberate API change).
+ * contain every exported component with every input and output documented, plus the deploy-time
+ * operations as custom resources of the package's provider plugin (secret outputs marked secret), and must
+ * equal the committed `schema.json` that the plugin serves (regenerate with `npm run schema` after a
+ * deliberate API change).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,6 +11,8 @@ import * as path from "node:path";
 import "./mocks";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
+import { operations } from "../provider/operations";
+import { withOperations } from "../provider/schema";
 
 const root = path.join(__dirname, "..");
 const exported = getPulumiComponents(components);
@@ -30,7 +34,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(scratch, "index.ts"), `export * from ${JSON.stringify(path.join(root, "components"))};\n`);
   try {
     const provider = new ComponentProvider({ dirname: scratch, name: "edge-registry", components: exported });
-    schema = JSON.parse(await provider.getSchema());
+    schema = withOperations(JSON.parse(await provider.getSchema()), operations);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -40,12 +44,29 @@ it("exports at least one component", () => {
   expect(exported.length).toBeGreaterThan(0);
 });
 
-it("has every exported component under edge-registry:index:<Class>", () => {
-  const tokens = Object.keys(schema.resources).sort();
-  expect(tokens).toEqual(exported.map((c) => `edge-registry:index:${c.name}`).sort());
-  for (const token of tokens) {
-    expect(schema.resources[token].isComponent).toBe(true);
+it("has every exported component under edge-registry:index:<Class>, and the operations as custom resources", () => {
+  const components = Object.keys(schema.resources).filter((token) => schema.resources[token].isComponent);
+  expect(components.sort()).toEqual(exported.map((c) => `edge-registry:index:${c.name}`).sort());
+  const custom = Object.keys(schema.resources).filter((token) => !schema.resources[token].isComponent);
+  expect(custom.sort()).toEqual([
+    "edge-registry:index:ConnectedRegistryDeactivation",
+    "edge-registry:index:ImageImportOperation",
+    "edge-registry:index:TokenPassword",
+  ]);
+});
+
+it("describes each operation's inputs and state, with its secret outputs secret", () => {
+  for (const operation of operations) {
+    const resource = schema.resources[operation.type];
+    expect(Object.keys(resource.inputProperties).sort()).toEqual(Object.keys(operation.inputs).sort());
+    expect(Object.keys(resource.properties).sort()).toEqual(
+      [...Object.keys(operation.inputs), ...Object.keys(operation.outputs)].sort(),
+    );
+    const secret = Object.keys(resource.properties).filter((name) => resource.properties[name].secret);
+    const declared = Object.entries({ ...operation.inputs, ...operation.outputs }).filter(([, p]) => p.secret);
+    expect(secret.sort()).toEqual(declared.map(([name]) => name).sort());
   }
+  expect(schema.resources["edge-registry:index:TokenPassword"].properties.value.secret).toBe(true);
 });
 
 it("documents every input and output of every component and type", () => {
