@@ -9,6 +9,8 @@ import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
 import { subscriptionOf } from "./armId";
 import { inputError, knownValue } from "./validation";
+import { mapInput } from "./inputs";
+import { registryEndpointOf } from "./lib/addresses";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
@@ -244,13 +246,15 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       { parent: this, dependsOn: importsDone },
     );
 
+    // Where a registry host is needed (pull secret server, image, node trust): an IPv6 cluster IP in brackets.
+    const registryHost = mapInput(args.serviceClusterIP, registryEndpointOf);
     const trustDistribution = knownValue(args.trustDistribution) ?? true;
     const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
     if (nodeTrust) {
       new NodeRegistryTrust(
         `${name}-node-trust`,
         {
-          registryHost: pulumi.output(args.serviceClusterIP),
+          registryHost,
           caCertificatePem: extension.caCertificatePem.apply((pem) => {
             if (!pem) {
               throw inputError(
@@ -277,7 +281,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     const pullSecret = new RegistryPullSecret(
       `${name}-pull`,
       {
-        server: args.serviceClusterIP,
+        server: registryHost,
         username: credential.apply((c) => c.username),
         password: pulumi.secret(credential.apply((c) => c.password)),
         namespace: workloadNamespace,
@@ -291,7 +295,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         `${name}-workload`,
         {
           namespace: workloadNamespace,
-          registryServer: args.serviceClusterIP,
+          registryServer: registryHost,
           repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
           tag:
             args.workloadDigest === undefined

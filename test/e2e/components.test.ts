@@ -121,6 +121,12 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
   beforeAll(async () => {
     h = Harness.create();
     nodeHostsDir = h.mkdir("node", "etc-containerd-certs.d");
+    // The node's containerd configuration, which the installer's readiness reads (CRI config_path = the hosts dir).
+    const nodeContainerdDir = h.mkdir("node", "etc-containerd");
+    fs.writeFileSync(
+      path.join(nodeContainerdDir, "config.toml"),
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${nodeHostsDir}"\n`,
+    );
     resetCloud();
 
     // Generated path: Certificate mode without a certificate, so the extension generates one with
@@ -154,16 +160,19 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
       registryHost: GENERATED_IP,
       caCertificatePem: caOf(generated),
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
     });
     new NodeRegistryTrust("trust-mismatch", {
       registryHost: MISMATCH_IP,
       caCertificatePem: mismatched.caCertificatePem,
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
     });
     new NodeRegistryTrust("trust-byoc", {
       registryHost: BYOC_IP,
       caCertificatePem: caOf(byocExtension),
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
     });
     for (const ip of [GENERATED_IP, BYOC_IP, MISMATCH_IP]) {
       new RegistryPullSecret(`pull-${ip}`, { server: ip, username: USER, password: pulumi.secret(PASSWORD) });
