@@ -723,7 +723,9 @@ export async function runDaemonSetOnce(
   for (const variable of container.env ?? []) {
     // The downward API's pod uid is the only valueFrom the components use.
     env[variable.name] =
-      variable.valueFrom?.fieldRef?.fieldPath === "metadata.uid" ? `${name}-uid` : (mounts[variable.value] ?? variable.value);
+      variable.valueFrom?.fieldRef?.fieldPath === "metadata.uid"
+        ? `${name}-uid`
+        : (mounts[variable.value] ?? variable.value);
   }
   const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])];
   const probe: string[] | undefined = container.readinessProbe?.exec?.command;
