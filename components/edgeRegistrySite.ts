@@ -4,7 +4,7 @@ import { ContainerRegistry } from "./containerRegistry";
 import { ImageImport } from "./imageImport";
 import { ConnectedRegistry, ConnectedRegistryMode, ConnectedRegistryLogLevel } from "./connectedRegistry";
 import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
-import { NodeRegistryTrust } from "./nodeRegistryTrust";
+import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
 import { subscriptionOf } from "./armId";
@@ -79,8 +79,10 @@ export interface EdgeRegistrySiteArgs {
    * when `trustDistribution` is false. Needs a known CA, so `tlsMode` must be `Certificate` or `KubernetesSecret`.
    */
   readonly nodeTrust?: pulumi.Input<boolean>;
-  /** containerd hosts directory on the nodes, for `nodeTrust`. Default `/etc/containerd/certs.d`. */
+  /** containerd hosts directory on the nodes, for `nodeTrust`. Default: the `nodeTrustDistribution` preset's. */
   readonly nodeTrustHostsDir?: pulumi.Input<string>;
+  /** Where the nodes' containerd keeps its hosts directory (`Containerd`, `K3s`, `Rke2`), for `nodeTrust`. Default `Containerd`. */
+  readonly nodeTrustDistribution?: pulumi.Input<ContainerdDistribution>;
   /** Storage class of the connected registry's volume claim (set it when claims stay Pending). */
   readonly pvcStorageClassName?: pulumi.Input<string>;
   /** Size of the connected registry's volume claim, e.g. `250Gi`. */
@@ -265,6 +267,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
             return pem;
           }),
           hostsDir: args.nodeTrustHostsDir,
+          distribution: args.nodeTrustDistribution,
         },
         parent,
       );

@@ -5,7 +5,7 @@
  */
 import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
 import { revealSecrets } from "./plainState";
-import { EdgeRegistrySite, EdgeRegistrySiteArgs, TlsMode } from "../components";
+import { ContainerdDistribution, EdgeRegistrySite, EdgeRegistrySiteArgs, TlsMode } from "../components";
 
 const EXTENSION = "azure-native:kubernetesconfiguration:Extension";
 const base: EdgeRegistrySiteArgs = {
@@ -155,6 +155,7 @@ it("works with an IPv6 service cluster IP: the bracketed endpoint is the pull se
     serviceCidr: "fd00::/108",
     tlsMode: TlsMode.Certificate,
     trustDistribution: false,
+    nodeTrustDistribution: ContainerdDistribution.K3s,
   });
   expect(await unwrap(site.registryEndpoint)).toBe("[fd00::100]");
   expect(await unwrap(site.workloadImage)).toBe("[fd00::100]/hello-world:v1");
@@ -166,7 +167,9 @@ it("works with an IPv6 service cluster IP: the bracketed endpoint is the pull se
   const trust = cloud.ofType("kubernetes:core/v1:ConfigMap")[0].inputs;
   expect(trust.data["hosts.toml"]).toContain('server = "https://[fd00::100]"');
   const daemonSet = cloud.ofType("kubernetes:apps/v1:DaemonSet")[0].inputs;
-  expect(daemonSet.spec.template.spec.volumes[1].hostPath.path).toBe("/etc/containerd/certs.d/[fd00::100]");
+  expect(daemonSet.spec.template.spec.volumes[1].hostPath.path).toBe(
+    "/var/lib/rancher/k3s/agent/etc/containerd/certs.d/[fd00::100]",
+  );
 });
 
 it("two sites in one stack do not collide", async () => {
