@@ -7,6 +7,9 @@
 import { cloud } from "./mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeRegistryTrust, RegistryPullSecret, RegistryWorkload } from "../components";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { policies } from "../policy/policies";
 import { hostPathAllowed, normaliseHostPath } from "../policy/rules/hostPaths";
 import { RawResource, Violation, evaluateWithPolicies, mandatory, runPolicies } from "./policyHarness";
 import { TestCertificates, testCertificates } from "./fixtures/certs";
@@ -544,4 +547,13 @@ describe("the components' hardened defaults pass the pack", () => {
     expect(mandatory(violations)).toEqual([]);
     expect(cloud.duplicateUrns).toEqual([]);
   });
+});
+
+it("the README's policy table lists every policy with its level", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  const rows = readme.split("\n").filter((line) => line.startsWith("| `"));
+  for (const policy of policies) {
+    const row = rows.find((line) => line.split("|")[1].includes(`\`${policy.name}\``));
+    expect([policy.name, row?.split("|")[2].trim()]).toEqual([policy.name, policy.enforcementLevel]);
+  }
 });
