@@ -127,6 +127,28 @@ describe("the reported bypasses fail the mandatory policies", () => {
     expect(await runPolicies([{ ...resource, providerProps: { namespace: "apps" } }])).toEqual([]);
   });
 
+  it("a DeploymentPatch that only changes the image keeps the object's pull secrets, token and namespace settings", async () => {
+    const template = { spec: { containers: [hardenedContainer()] } };
+    const patch = { metadata: { name: "web", namespace: "apps" }, spec: { template } };
+    expect(await runPolicies([{ type: "kubernetes:apps/v1:DeploymentPatch", name: "patch", props: patch }])).toEqual(
+      [],
+    );
+    const bare = {
+      metadata: { name: "web", namespace: "apps" },
+      spec: { template: { spec: { containers: [{ name: "app", image: IMAGE }] } } },
+    };
+    expect(
+      policyNames(await runPolicies([{ type: "kubernetes:apps/v1:DeploymentPatch", name: "patch", props: bare }])),
+    ).toEqual([
+      "k8s-drop-all-capabilities",
+      "k8s-no-privilege-escalation",
+      "k8s-read-only-root-filesystem",
+      "k8s-resource-requests-limits",
+      "k8s-run-as-non-root",
+      "k8s-seccomp-runtime-default",
+    ]);
+  });
+
   it("a privileged ReplicationController and an apps/v1 DeploymentPatch", async () => {
     const template = { metadata: { labels: { app: "rc" } }, spec: hardenedPodSpec() };
     template.spec.containers[0].securityContext.privileged = true;
@@ -371,6 +393,11 @@ describe("host paths", () => {
     "/var/run/docker.sock",
     "/var/lib/kubelet",
     "/etc/containerd",
+    "/etc/containerd/certs.d/_default",
+    "/etc/containerd/certs.d/docker.io",
+    "/etc/containerd/certs.d/registry-1.docker.io",
+    "/var/lib/rancher/k3s/agent/etc/containerd/certs.d/ghcr.io:443",
+    "/etc/containerd/certs.d/myacr.azurecr.io",
   ])("refuses %s (writable)", async (path) => {
     expect(policyNames(await runPolicies([mount(path)]))).toEqual(["k8s-host-path-allow-list"]);
   });

@@ -9,8 +9,13 @@
  * `/etc/containerd/certs.d/../..` is `/etc` and `/etc/containerd//certs.d/x/` is `/etc/containerd/certs.d/x`.
  * A relative path is never allowed. Symbolic links on the node cannot be seen from here: keep the listed
  * directories root-owned.
+ *
+ * Below a containerd hosts directory, a `/*` entry never allows `_default` (containerd's fallback for every
+ * registry) nor a public registry's directory (`docker.io`, `mcr.microsoft.com`, ...): a writer there would decide
+ * how every node pulls those images. List such a directory exactly to allow it.
  */
 import * as path from "node:path";
+import { isPublicRegistry } from "../../components/lib/publicRegistries";
 
 /** containerd's hosts directory on common distributions (the `NodeRegistryTrust` presets). */
 export const CONTAINERD_HOSTS_DIRS = [
@@ -51,7 +56,14 @@ export function hostPathAllowed(value: string, entries: readonly string[]): bool
     const trimmed = entry.trim();
     if (trimmed.endsWith("/*")) {
       const dir = normaliseHostPath(trimmed.slice(0, -2));
-      return dir !== undefined && dir !== "/" && path.posix.dirname(target) === dir && target !== dir;
+      const name = path.posix.basename(target);
+      return (
+        dir !== undefined &&
+        dir !== "/" &&
+        path.posix.dirname(target) === dir &&
+        target !== dir &&
+        !(CONTAINERD_HOSTS_DIRS.includes(dir) && (name === "_default" || isPublicRegistry(name)))
+      );
     }
     const exact = normaliseHostPath(trimmed);
     return exact !== undefined && exact !== "/" && exact === target;

@@ -48,7 +48,9 @@ export function pullSecretFindings(
       .filter(
         (image): image is string => image !== undefined && isPrivateHost(parseImage(image).host, privateRegistryHosts),
       );
-    if (privateImages.length === 0 || hasOrMayHave(workload.podSpec.imagePullSecrets)) {
+    // A patch that leaves imagePullSecrets out keeps the existing object's (server-side apply).
+    const keptByPatch = workload.form === "patch" && workload.podSpec.imagePullSecrets === undefined;
+    if (privateImages.length === 0 || keptByPatch || hasOrMayHave(workload.podSpec.imagePullSecrets)) {
       return [];
     }
     const namespace = namespaceOf(workload.metadata) ?? "default";
