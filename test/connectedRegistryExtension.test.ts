@@ -292,7 +292,6 @@ describe("bad input fails at construction, naming the argument", () => {
     ["the IPv6 network address of serviceCidr", () => ({ serviceClusterIP: "fd00::", serviceCidr: "fd00::/108" }), "serviceClusterIP", /network address of fd00::\/108/],
     ["a zone-scoped IPv6 address", () => ({ serviceClusterIP: "fe80::1%eth0" }), "serviceClusterIP", /zone-scoped/],
     ["a link-local IPv6 address", () => ({ serviceClusterIP: "fe80::1" }), "serviceClusterIP", /link-local/],
-    ["a loopback address", () => ({ serviceClusterIP: "127.0.0.1" }), "serviceClusterIP", /loopback/],
     ["the unspecified address", () => ({ serviceClusterIP: "0.0.0.0" }), "serviceClusterIP", /unspecified/],
     ["a multicast address", () => ({ serviceClusterIP: "ff02::1" }), "serviceClusterIP", /multicast/],
     ["an IPv6 cluster IP in an IPv4 CIDR", () => ({ serviceClusterIP: "fd00::100", serviceCidr: "10.0.0.0/16" }), "serviceClusterIP", /outside the service CIDR/],

@@ -26,22 +26,23 @@ function toBigInt(address: string): bigint {
   return groups.reduce((value, group) => (value << 16n) | BigInt(parseInt(group, 16)), 0n);
 }
 
-/** Ranges no Service cluster IP can be in (unspecified, loopback, link-local, multicast, limited broadcast). */
+/**
+ * Ranges no Service cluster IP can be in (unspecified, link-local, multicast, limited broadcast). Loopback is not
+ * refused: a lab cluster (and this package's end-to-end tests) may serve the registry on 127.0.0.0/8.
+ */
 const RESERVED: [string, number, "ipv4" | "ipv6", string][] = [
   ["0.0.0.0", 8, "ipv4", 'the unspecified/"this network" range 0.0.0.0/8'],
-  ["127.0.0.0", 8, "ipv4", "loopback (127.0.0.0/8)"],
   ["169.254.0.0", 16, "ipv4", "link-local (169.254.0.0/16)"],
   ["224.0.0.0", 4, "ipv4", "multicast (224.0.0.0/4)"],
   ["255.255.255.255", 32, "ipv4", "the limited broadcast address"],
   ["::", 128, "ipv6", "the unspecified address"],
-  ["::1", 128, "ipv6", "loopback (::1)"],
   ["fe80::", 10, "ipv6", "link-local (fe80::/10)"],
   ["ff00::", 8, "ipv6", "multicast (ff00::/8)"],
 ];
 
 /**
  * The reason `ip` cannot be a Service cluster IP, or `undefined`. Refuses what is not an address, zone-scoped
- * IPv6 (`fe80::1%eth0`), reserved ranges, and — when the service CIDR is known — addresses outside it, its
+ * IPv6 (`fe80::1%eth0`), unspecified, link-local and multicast addresses, and — when the service CIDR is known — addresses outside it, its
  * network address, and (IPv4) its broadcast address: the Kubernetes IP allocator never hands those out, so the
  * extension would wait and fail. Without a CIDR, `10.0.0.0` or `10.0.0.255` may be ordinary addresses of a wider
  * block and are accepted.
