@@ -696,6 +696,12 @@ export async function runDaemonSetOnce(
   daemonSet: KubeObject,
   configMaps: KubeObject[],
   ready: () => boolean = () => true,
+  options: {
+    /** Runs while the container runs (after it is ready). */
+    whileRunning?: () => Promise<void>;
+    /** SIGKILL (default): the pod keeps running on a node. SIGTERM: the pod is deleted (e.g. with its DaemonSet). */
+    stopSignal?: NodeJS.Signals;
+  } = {},
 ): Promise<string> {
   const pod = daemonSet.spec.template.spec;
   const container = pod.containers[0];
@@ -732,8 +738,9 @@ export async function runDaemonSetOnce(
   const probePasses = async () =>
     probe === undefined || (await h.run(probe[0], probe.slice(1), { env, timeoutMs: 5_000 })).code === 0;
   const started = await h.startWithEnv(name, command, args, env, async () => ready() && (await probePasses()));
-  // SIGKILL, not SIGTERM: the pod keeps running on a real node, and a terminating installer removes its files
-  // (what the DaemonSet's deletion does).
-  await started.stop(1_000, "SIGKILL");
+  await options.whileRunning?.();
+  // SIGKILL by default: the pod keeps running on a real node, and a terminating installer removes its files
+  // (what the DaemonSet's deletion does: pass stopSignal SIGTERM for that).
+  await started.stop(5_000, options.stopSignal ?? "SIGKILL");
   return started.output();
 }
