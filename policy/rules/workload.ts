@@ -366,7 +366,7 @@ export const WORKLOAD_CHECKS: WorkloadCheck[] = [
   },
   {
     name: "k8s-run-as-non-root",
-    ids: ["CKV_K8S_23", "CKV_K8S_40", "KSV012", "PSS restricted: Running as Non-root, Running as Non-root user"],
+    ids: ["CKV_K8S_23", "KSV012", "PSS restricted: Running as Non-root, Running as Non-root user"],
     description:
       "Containers run as non-root: runAsNonRoot: true or a runAsUser other than 0, and never runAsUser 0, in the container or pod security context (CKV_K8S_23, KSV012, PSS restricted). With allowRootHostPathWriters (default true), uid 0 is accepted only for a container that is otherwise locked down (not privileged, no escalation, read-only root, drops ALL and adds no capability) and writes nothing on the node but allowed host paths.",
     mandatory: true,
@@ -570,9 +570,9 @@ export const WORKLOAD_CHECKS: WorkloadCheck[] = [
   },
   {
     name: "k8s-no-unsafe-pod-options",
-    ids: ["KSV005", "PSS baseline: /proc Mount Type, AppArmor, SELinux, Sysctls"],
+    ids: ["KSV002", "KSV025", "KSV026", "KSV027", "PSS baseline: /proc Mount Type, AppArmor, SELinux, Sysctls"],
     description:
-      "Pods use no Unmasked /proc mount, no Unconfined AppArmor profile, no custom SELinux user, role or type, and only the Pod Security Standards' safe sysctls (PSS baseline, KSV005 family).",
+      "Pods use no Unmasked /proc mount, no Unconfined AppArmor profile, no custom SELinux user, role or type, and only the Pod Security Standards' safe sysctls (PSS baseline, KSV002, KSV025, KSV026, KSV027).",
     mandatory: true,
     check: (w) => {
       const problems: string[] = [];
