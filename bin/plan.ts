@@ -6,7 +6,7 @@
  * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
  * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
  * provider would compute is unknown, so it prints as `(known after deploy)`; secrets print as `[secret]`.
- * Encrypted config values cannot be decrypted offline: the program receives a placeholder secret instead.
+ * Encrypted config values cannot be decrypted offline: secret getters return an unknown secret (see planSecrets.ts).
  * Validation errors print as `error: <message>` and the exit code is 1.
  */
 import * as fs from "node:fs";
@@ -16,6 +16,7 @@ import { PlannedResource, redactObject, treeOrder, urnKey } from "./planModel";
 import { renderText } from "./planText";
 import { diffPlans, renderDiff } from "./planDiff";
 import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./planProgram";
+import { unknownSecretConfig } from "./planSecrets";
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
 interface Struct {
@@ -112,6 +113,7 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
   };
   await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+  unknownSecretConfig(); // a secure: placeholder is never checked as the real value
   const monitor = runtimeSettings.getMonitor();
   // URNs as the engine makes them (the mock monitor drops the parent chain and adds the stack's type).
   monitor.newUrn = (parent, type, name) => {

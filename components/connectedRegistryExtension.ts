@@ -8,7 +8,8 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
-import { cidrContains, cidrProblem, ipAddressProblem } from "./network";
+import { cidrProblem } from "./network";
+import { clusterIPProblem, registryEndpointOf } from "./lib/addresses";
 import { deactivation as deactivationOperation } from "./operations/deactivation";
 import { operationResource } from "./operations/register";
 import { RegistryCertificate } from "./registryCertificate";
@@ -152,10 +153,13 @@ const base64 = (value: pulumi.Input<string>) =>
 
 /** The reason a configuration settings key may not be passed through, or undefined. */
 function settingsKeyProblem(key: string): string | undefined {
-  if (key === "connectionString" || key.startsWith("tls.")) {
+  // ARM and the extension's Helm chart do not care about case or stray whitespace: `ConnectionString` or
+  // ` TLS.key ` would still be secret material stored in clear.
+  const normalised = key.trim().toLowerCase();
+  if (normalised === "connectionstring" || normalised.startsWith("tls.")) {
     return "is secret material and belongs in the protected settings, which this component fills: pass the connection string as `connectionString` and TLS material as `certificate` or `tlsSecretName` (configurationSettings are stored in clear).";
   }
-  const managed = managedKeys.find(([pattern]) => pattern.test(key));
+  const managed = managedKeys.find(([pattern]) => pattern.test(key.trim()));
   return managed ? `is set by the ${managed[1]} argument; use that instead.` : undefined;
 }
 
@@ -243,7 +247,7 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
     this.extensionId = extension.id;
     this.provisioningState = extension.provisioningState;
     this.currentVersion = extension.currentVersion;
-    this.registryEndpoint = pulumi.output(mapInput(serviceClusterIP, (ip) => (ip.includes(":") ? `[${ip}]` : ip)));
+    this.registryEndpoint = pulumi.output(mapInput(serviceClusterIP, registryEndpointOf));
     this.caCertificatePem = certificate ? certificate.caCertificatePem : pulumi.output(undefined);
     this.principalId = extension.identity.apply((identity) => identity?.principalId);
 
@@ -403,11 +407,7 @@ function checkedCertificate(
 /** `serviceClusterIP`, checked (and checked against `serviceCidr`) now when known, else once known. */
 function checkedClusterIP(args: ConnectedRegistryExtensionArgs): pulumi.Input<string> {
   return mapAll([args.serviceClusterIP, args.serviceCidr], ([ip, cidr]) => {
-    const reason =
-      ipAddressProblem(ip) ??
-      (cidr !== undefined && cidrProblem(cidr) === undefined && !cidrContains(cidr, ip)
-        ? `${ip} is outside the service CIDR ${cidr} (serviceCidr); pick a free address inside it, or the extension fails with 422 after a long wait.`
-        : undefined);
+    const reason = clusterIPProblem(ip, cidr !== undefined && cidrProblem(cidr) === undefined ? cidr : undefined);
     if (reason !== undefined) {
       throw inputError("serviceClusterIP", reason);
     }
@@ -490,16 +490,9 @@ function validateArgs(args: ConnectedRegistryExtensionArgs): Plan {
   const certificate = knownValue(args.certificate);
   const generateAllowed = knownValue(args.generateCertificate) !== false;
 
-  validateKnown("serviceClusterIP", args.serviceClusterIP, ipAddressProblem);
   validateKnown("serviceCidr", args.serviceCidr, cidrProblem);
-  const ip = knownValue(args.serviceClusterIP);
   const cidr = knownValue(args.serviceCidr);
-  if (ip !== undefined && cidr !== undefined && !cidrContains(cidr, ip)) {
-    throw inputError(
-      "serviceClusterIP",
-      `${ip} is outside the service CIDR ${cidr} (serviceCidr); pick a free address inside it, or the extension fails with 422 after a long wait.`,
-    );
-  }
+  validateKnown("serviceClusterIP", args.serviceClusterIP, (ip) => clusterIPProblem(ip, cidr));
 
   if (certificate !== undefined && usesCertManager) {
     throw inputError(

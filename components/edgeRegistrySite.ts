@@ -12,13 +12,15 @@ import {
   ParentEndpointProtocol,
 } from "./connectedRegistry";
 import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
-import { NodeRegistryTrust } from "./nodeRegistryTrust";
+import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
 import { parseRegistryId, registryChildId, registryId as registryArmId, subscriptionOf } from "./armId";
 import { inputError, knownValue } from "./validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
+import { mapInput } from "./inputs";
+import { registryEndpointOf } from "./lib/addresses";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
@@ -128,8 +130,10 @@ export interface EdgeRegistrySiteArgs {
    * when `trustDistribution` is false. Needs a known CA, so `tlsMode` must be `Certificate` or `KubernetesSecret`.
    */
   readonly nodeTrust?: pulumi.Input<boolean>;
-  /** containerd hosts directory on the nodes, for `nodeTrust`. Default `/etc/containerd/certs.d`. */
+  /** containerd hosts directory on the nodes, for `nodeTrust`. Default: the `nodeTrustDistribution` preset's. */
   readonly nodeTrustHostsDir?: pulumi.Input<string>;
+  /** Where the nodes' containerd keeps its hosts directory (`Containerd`, `K3s`, `Rke2`), for `nodeTrust`. Default `Containerd`. */
+  readonly nodeTrustDistribution?: pulumi.Input<ContainerdDistribution>;
   /** Storage class of the connected registry's volume claim (set it when claims stay Pending). */
   readonly pvcStorageClassName?: pulumi.Input<string>;
   /** Size of the connected registry's volume claim, e.g. `250Gi`. */
@@ -330,13 +334,15 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       { parent: this, dependsOn: importsDone },
     );
 
+    // Where a registry host is needed (pull secret server, image, node trust): an IPv6 cluster IP in brackets.
+    const registryHost = mapInput(args.serviceClusterIP, registryEndpointOf);
     const trustDistribution = knownValue(args.trustDistribution) ?? true;
     const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
     if (nodeTrust) {
       new NodeRegistryTrust(
         `${name}-node-trust`,
         {
-          registryHost: pulumi.output(args.serviceClusterIP),
+          registryHost,
           caCertificatePem: extension.caCertificatePem.apply((pem) => {
             if (!pem) {
               throw inputError(
@@ -347,6 +353,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
             return pem;
           }),
           hostsDir: args.nodeTrustHostsDir,
+          distribution: args.nodeTrustDistribution,
         },
         parent,
       );
@@ -376,7 +383,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     const pullSecret = new RegistryPullSecret(
       `${name}-pull`,
       {
-        server: args.serviceClusterIP,
+        server: registryHost,
         username: credential.apply((c) => c.username),
         password: pulumi.secret(credential.apply((c) => c.password)),
         namespace: workloadNamespace,
@@ -390,7 +397,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         `${name}-workload`,
         {
           namespace: workloadNamespace,
-          registryServer: args.serviceClusterIP,
+          registryServer: registryHost,
           repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
           tag:
             args.workloadDigest === undefined

@@ -3,11 +3,10 @@
  * the grammar of the distribution `reference` package) and for Kubernetes object names. Each check
  * returns `undefined` or the reason (see `Check` in validation.ts).
  */
+import { isIPv4, isIPv6 } from "node:net";
 
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const dnsName =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const bracketedIpv6 = /^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?\]$/;
 const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
@@ -28,7 +27,11 @@ export function registryHostProblem(server: string): string | undefined {
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(server);
   const host = match?.[1] ?? "";
   const port = match?.[2];
-  if (!(ipv4.test(host) || dnsName.test(host) || bracketedIpv6.test(host))) {
+  // Addresses are checked by node:net (no zone ids: an image reference cannot carry one); a dotted all-numeric
+  // name (`999.1.1.1`) is a bad IPv4 address, not a DNS name (no top-level domain is numeric).
+  const ipv6 = host.startsWith("[") && host.endsWith("]") && !host.includes("%") && isIPv6(host.slice(1, -1));
+  const name = dnsName.test(host) && !/^[0-9]+$/.test(host.split(".").pop() ?? "");
+  if (!(isIPv4(host) || ipv6 || name)) {
     return `"${server}" is not a registry host; ${hostExamples}.`;
   }
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {

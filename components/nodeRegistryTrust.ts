@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as core from "@pulumi/kubernetes/core/v1";
 import { trustedCertificateCheck } from "./pem";
-import { Check, validateKnown, validateWhenKnown } from "./validation";
+import { registryHostProblem } from "./imageReference";
+import { INSTALL_SCRIPT, READY_SCRIPT } from "./lib/nodeTrustScripts";
+import { isPublicRegistry } from "./lib/publicRegistries";
+import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
 
 /** Why the installer runs as uid 0 (the one workload baseline it cannot meet). */
 const ROOT_REASON = "writes containerd's root-owned hosts directory on the node";
@@ -18,6 +21,38 @@ export const DEFAULT_NODE_TRUST_IMAGE =
 
 /** containerd's usual `config_path`. */
 export const DEFAULT_CONTAINERD_HOSTS_DIR = "/etc/containerd/certs.d";
+
+/** Where the node's containerd keeps its hosts directory and configuration. */
+export enum ContainerdDistribution {
+  /**
+   * containerd as packaged (kubeadm, kind, Cluster API / TKG node images from kubernetes-sigs/image-builder, AKS
+   * Arc): hosts directory `/etc/containerd/certs.d`, configuration `/etc/containerd` (containerd docs/hosts.md).
+   */
+  Containerd = "Containerd",
+  /** k3s' embedded containerd: `/var/lib/rancher/k3s/agent/etc/containerd/certs.d` and `.../containerd`. */
+  K3s = "K3s",
+  /** RKE2's embedded containerd: `/var/lib/rancher/rke2/agent/etc/containerd/certs.d` and `.../containerd`. */
+  Rke2 = "Rke2",
+}
+
+/**
+ * The directories of each preset. Sources: containerd `docs/hosts.md` (`config_path = "/etc/containerd/certs.d"`
+ * in `/etc/containerd/config.toml`); k3s issues 9983 and 5568 (files generated under
+ * `/var/lib/rancher/k3s/agent/etc/containerd/certs.d`, config in `.../agent/etc/containerd/config.toml`); RKE2
+ * issue 5298 (`config_path = "/var/lib/rancher/rke2/agent/etc/containerd/certs.d"` in
+ * `/var/lib/rancher/rke2/agent/etc/containerd/config.toml`).
+ */
+export const CONTAINERD_PRESETS: { readonly [d in ContainerdDistribution]: { hostsDir: string; configDir: string } } = {
+  [ContainerdDistribution.Containerd]: { hostsDir: "/etc/containerd/certs.d", configDir: "/etc/containerd" },
+  [ContainerdDistribution.K3s]: {
+    hostsDir: "/var/lib/rancher/k3s/agent/etc/containerd/certs.d",
+    configDir: "/var/lib/rancher/k3s/agent/etc/containerd",
+  },
+  [ContainerdDistribution.Rke2]: {
+    hostsDir: "/var/lib/rancher/rke2/agent/etc/containerd/certs.d",
+    configDir: "/var/lib/rancher/rke2/agent/etc/containerd",
+  },
+};
 
 /** CPU and memory of the installer container (requests = what the scheduler reserves; limits = the cap). */
 export interface NodeRegistryTrustResources {
@@ -35,10 +70,22 @@ export interface NodeRegistryTrustResources {
 export interface NodeRegistryTrustArgs {
   /**
    * The registry as it appears in image references: a host or `host:port` without scheme or path, e.g.
-   * `192.100.100.1` or `myregistry.example.com:5000`. It names the node directory `<hostsDir>/<registryHost>`
-   * (containerd looks up `host:port` directories by that exact name). Required.
+   * `192.100.100.1`, `myregistry.example.com:5000` or `[fd00::100]`. It names the node directory
+   * `<hostsDir>/<registryHost>` (containerd looks up `host:port` directories by that exact name). A public
+   * registry (`docker.io`, `mcr.microsoft.com`, `ghcr.io`, `quay.io`, `registry.k8s.io`, `*.azurecr.io`, ...) is
+   * refused unless `allowPublicRegistry` is true. Required.
    */
   readonly registryHost: pulumi.Input<string>;
+  /**
+   * Allow `registryHost` to be a public registry: its pulls on every node then trust only `caCertificatePem`
+   * (e.g. a TLS-intercepting mirror). Default false.
+   */
+  readonly allowPublicRegistry?: pulumi.Input<boolean>;
+  /**
+   * Where the nodes' containerd keeps its hosts directory and configuration: `Containerd` (default), `K3s`,
+   * `Rke2`. `hostsDir` and `containerdConfigDir` override the preset's directories.
+   */
+  readonly distribution?: pulumi.Input<ContainerdDistribution>;
   /**
    * PEM of the CA that issued the registry's serving certificate (a bundle of several CAs is allowed; a
    * self-signed serving certificate is accepted as its own CA). Must parse, must not have expired, must
@@ -51,10 +98,27 @@ export interface NodeRegistryTrustArgs {
    */
   readonly namespace?: pulumi.Input<string>;
   /**
-   * containerd's hosts directory on the nodes: the CRI registry `config_path`. An absolute path. Default
-   * `/etc/containerd/certs.d`.
+   * containerd's hosts directory on the nodes: the CRI registry `config_path`. An absolute path. Default: the
+   * `distribution` preset's (`/etc/containerd/certs.d` for containerd).
    */
   readonly hostsDir?: pulumi.Input<string>;
+  /**
+   * containerd's configuration directory on the nodes (with `config.toml`, and `conf.d/*.toml`), mounted read
+   * only so that readiness can check that a `config_path` names `hostsDir`. Default: the `distribution` preset's
+   * (`/etc/containerd`).
+   */
+  readonly containerdConfigDir?: pulumi.Input<string>;
+  /**
+   * Keep pods not ready, with the reason in `kubectl describe pod`, while containerd's configuration has no
+   * `config_path` naming `hostsDir` (containerd would ignore the files). Default true; false mounts no
+   * configuration directory.
+   */
+  readonly verifyContainerdConfig?: pulumi.Input<boolean>;
+  /**
+   * Remove the files from the nodes when the component is deleted (and restore a `hosts.toml`/`ca.crt` that was
+   * there before). Default true. False leaves them, and also keeps them while an installer pod restarts.
+   */
+  readonly removeOnDelete?: pulumi.Input<boolean>;
   /**
    * Installer image: anything with a POSIX `sh`, `cmp`, `cp`, `mv` and `sleep`. Default BusyBox 1.36.1
    * pinned by digest (`DEFAULT_NODE_TRUST_IMAGE`); pass a mirrored copy for clusters without Docker Hub access.
@@ -83,9 +147,11 @@ export interface NodeRegistryTrustArgs {
  *
  * The installer runs as root (uid 0) because the node directory belongs to root; otherwise it is
  * hardened: not privileged, no privilege escalation, all capabilities dropped, read-only root file
- * system, seccomp `RuntimeDefault`, no service-account token, and a hostPath mount of only
- * `<hostsDir>/<registryHost>`. Deleting the component leaves the files on the nodes (remove the
- * directory to stop trusting the CA).
+ * system, seccomp `RuntimeDefault`, no service-account token, and hostPath mounts of only
+ * `<hostsDir>/<registryHost>` (writable) and containerd's configuration directory (read only). It keeps a
+ * `hosts.toml`/`ca.crt` it replaces (`<file>.pre-edge-registry`) and, when the component is deleted, removes its
+ * files and restores those (see `lib/nodeTrustScripts.ts`). Pods stay not ready, saying why, until containerd's
+ * `config_path` names `hostsDir`.
  */
 export class NodeRegistryTrust extends pulumi.ComponentResource {
   /** The `hosts.toml` written to every node, in containerd's hosts format. */
@@ -102,9 +168,29 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
   constructor(name: string, args: NodeRegistryTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:NodeRegistryTrust", name, {}, opts);
 
-    const registryHost = validateWhenKnown("registryHost", args.registryHost, registryHostCheck);
+    for (const [arg, value] of Object.entries({
+      allowPublicRegistry: args.allowPublicRegistry,
+      distribution: args.distribution,
+      verifyContainerdConfig: args.verifyContainerdConfig,
+    })) {
+      if (value !== undefined && knownValue(value) === undefined) {
+        throw inputError(arg, "must be known when the program runs (it decides what is mounted and allowed).");
+      }
+    }
+    validateKnown("distribution", args.distribution, oneOf(Object.values(ContainerdDistribution)));
+    const preset = CONTAINERD_PRESETS[knownValue(args.distribution) ?? ContainerdDistribution.Containerd];
+    const allowPublic = knownValue(args.allowPublicRegistry) === true;
+    const verifyConfig = knownValue(args.verifyContainerdConfig) !== false;
+    const registryHost = validateWhenKnown("registryHost", args.registryHost, (host) =>
+      registryHostCheck(host, allowPublic),
+    );
     const caCertificatePem = validateWhenKnown("caCertificatePem", args.caCertificatePem, trustedCertificateCheck());
-    const hostsDir = validateWhenKnown("hostsDir", args.hostsDir ?? DEFAULT_CONTAINERD_HOSTS_DIR, hostsDirCheck);
+    const hostsDir = validateWhenKnown("hostsDir", args.hostsDir ?? preset.hostsDir, hostsDirCheck);
+    const configDir = validateWhenKnown(
+      "containerdConfigDir",
+      args.containerdConfigDir ?? preset.configDir,
+      hostsDirCheck,
+    );
     const namespace = validateWhenKnown("namespace", args.namespace ?? "kube-system", namespaceCheck);
     validateKnown("image", args.image, (image) => (image.trim() === "" ? "must not be empty." : undefined));
     validateKnown("refreshSeconds", args.refreshSeconds, refreshCheck);
@@ -135,6 +221,9 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
         // Checkov's own skip annotation, honoured by Checkov and our policy pack, makes the one exception reviewable.
         metadata: { namespace, labels, annotations: { "checkov.io/skip1": `CKV_K8S_23=${ROOT_REASON}` } },
         spec: {
+          // The new pod runs before the old one stops, so a rollout never leaves a node without the files (the
+          // old pod sees the new one's lease and leaves them; see lib/nodeTrustScripts.ts).
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           selector: {
             matchLabels: {
               "app.kubernetes.io/name": labels["app.kubernetes.io/name"],
@@ -146,7 +235,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
-              terminationGracePeriodSeconds: 5,
+              terminationGracePeriodSeconds: 30,
               nodeSelector: { "kubernetes.io/os": "linux" },
               tolerations: [{ operator: "Exists" }],
               containers: [
@@ -157,6 +246,14 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
                   env: [
                     { name: "SOURCE_DIR", value: "/config" },
                     { name: "TARGET_DIR", value: "/trust" },
+                    { name: "HOSTS_DIR", value: hostsDir },
+                    { name: "CONFIG_DIR", value: "/containerd" },
+                    { name: "VERIFY_CONFIG", value: String(verifyConfig) },
+                    {
+                      name: "REMOVE_ON_DELETE",
+                      value: pulumi.output(args.removeOnDelete ?? true).apply((remove) => String(remove !== false)),
+                    },
+                    { name: "POD_UID", valueFrom: { fieldRef: { fieldPath: "metadata.uid" } } },
                     { name: "REFRESH_SECONDS", value: pulumi.output(args.refreshSeconds ?? 60).apply(String) },
                   ],
                   readinessProbe: {
@@ -187,12 +284,16 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: "trust-files", mountPath: "/config", readOnly: true },
                     { name: "node-host-dir", mountPath: "/trust" },
+                    ...(verifyConfig ? [{ name: "containerd-config", mountPath: "/containerd", readOnly: true }] : []),
                   ],
                 },
               ],
               volumes: [
                 { name: "trust-files", configMap: { name: configMap.metadata.name, defaultMode: 0o444 } },
                 { name: "node-host-dir", hostPath: { path: this.hostDirectory, type: "DirectoryOrCreate" } },
+                ...(verifyConfig
+                  ? [{ name: "containerd-config", hostPath: { path: configDir, type: "Directory" } }]
+                  : []),
               ],
             },
           },
@@ -208,29 +309,6 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
   }
 }
 
-/**
- * The installer loop (run by the tests with a real `sh`). Copies `ca.crt` first so
- * `hosts.toml` never points at a missing CA; each copy goes to a temporary file renamed over the old one,
- * so containerd never reads half a file. SIGTERM ends it at once.
- */
-const INSTALL_SCRIPT = `set -eu
-trap 'exit 0' TERM INT
-while true; do
-  for file in ca.crt hosts.toml; do
-    if ! cmp -s "$SOURCE_DIR/$file" "$TARGET_DIR/$file"; then
-      cp "$SOURCE_DIR/$file" "$TARGET_DIR/.$file.tmp"
-      mv -f "$TARGET_DIR/.$file.tmp" "$TARGET_DIR/$file"
-      echo "installed $TARGET_DIR/$file"
-    fi
-  done
-  sleep "$REFRESH_SECONDS" &
-  wait $!
-done
-`;
-
-/** Readiness: the node's files equal the ConfigMap's. */
-const READY_SCRIPT = `cmp -s "$SOURCE_DIR/ca.crt" "$TARGET_DIR/ca.crt" && cmp -s "$SOURCE_DIR/hosts.toml" "$TARGET_DIR/hosts.toml"`;
-
 /** containerd's `hosts.toml` for one registry trusted through `<hostsDir>/<host>/ca.crt` (platform-facts §4). */
 function renderHostsToml(registryHost: string, hostsDir: string): string {
   return [
@@ -242,24 +320,16 @@ function renderHostsToml(registryHost: string, hostsDir: string): string {
   ].join("\n");
 }
 
-const DNS_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** A registry host as containerd names it: `host` or `host:port`, with no scheme, path or user info. */
-const registryHostCheck: Check<string> = (value) => {
-  const example = "e.g. 192.100.100.1 or myregistry.example.com:5000";
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    return `"${value}" has a scheme; pass only the host or host:port (${example}).`;
+/** A registry host as containerd names it (`host`, `host:port`, `[v6]`, `[v6]:port`); public ones only on opt-in. */
+function registryHostCheck(value: string, allowPublic: boolean): string | undefined {
+  const problem = registryHostProblem(value);
+  if (problem !== undefined) {
+    return problem;
   }
-  if (value.includes("/")) {
-    return `"${value}" has a path; pass only the host or host:port (${example}), not an image or repository.`;
-  }
-  const [host, port, ...rest] = value.split(":");
-  const badPort = port !== undefined && (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535);
-  if (rest.length > 0 || badPort || host.length > 253 || !host.split(".").every((label) => DNS_LABEL.test(label))) {
-    return `"${value}" is not a host or host:port (${example}); IPv6 literals are not supported, use a DNS name.`;
-  }
-  return undefined;
-};
+  return isPublicRegistry(value) && !allowPublic
+    ? `"${value}" is a public registry, whose pulls on every node would then trust only caCertificatePem; pass your private registry's host, or set allowPublicRegistry: true if that is really intended (e.g. a TLS-intercepting mirror).`
+    : undefined;
+}
 
 const hostsDirCheck: Check<string> = (value) =>
   /^(\/[A-Za-z0-9._-]+)+$/.test(value) && !value.split("/").includes("..")

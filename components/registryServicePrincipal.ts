@@ -40,7 +40,8 @@ export interface RegistryServicePrincipalArgs {
   /** Display name of the Entra application. Default `<project>-<stack>-<name>`. */
   readonly displayName?: pulumi.Input<string>;
   /**
-   * Absolute expiry of the password, RFC 3339 (`2027-01-31T00:00:00Z`); changing it replaces the password.
+   * Absolute expiry of the password, RFC 3339 (`2027-01-31T00:00:00Z`), in the future; changing it replaces the
+   * password.
    * Conflicts with `passwordValidityHours`. Default: none (see `passwordValidityHours`).
    */
   readonly passwordEndDate?: pulumi.Input<string>;
@@ -163,9 +164,13 @@ function roleAssignmentName(scope: string, principalId: string, role: AcrRole): 
 
 function endDateProblem(date: string): string | undefined {
   const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-  return rfc3339.test(date) && !Number.isNaN(Date.parse(date))
-    ? undefined
-    : `"${date}" is not an RFC 3339 date-time; use e.g. 2027-01-31T00:00:00Z.`;
+  if (!rfc3339.test(date) || Number.isNaN(Date.parse(date))) {
+    return `"${date}" is not an RFC 3339 date-time; use e.g. 2027-01-31T00:00:00Z.`;
+  }
+  // Entra refuses a credential that has already expired, and a password ending now would break pulls at once.
+  return Date.parse(date) <= Date.now()
+    ? `${date} is in the past (now is ${new Date().toISOString()}); set a future end date, or use passwordValidityHours (e.g. 8760 for a year from creation).`
+    : undefined;
 }
 
 function guidProblem(id: string): string | undefined {

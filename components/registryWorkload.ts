@@ -21,6 +21,7 @@ import {
   mergeVolumeMounts,
   mergeVolumes,
 } from "./lib/workloadPod";
+import { checkWorkloadNames } from "./lib/kubernetesNames";
 
 /** When the kubelet pulls the image. */
 export enum ImagePullPolicy {
@@ -91,7 +92,11 @@ export interface RegistryWorkloadArgs {
   readonly digest?: pulumi.Input<string>;
   /** Names of `kubernetes.io/dockerconfigjson` Secrets in the namespace (e.g. `RegistryPullSecret.secretName`). Required (may be empty). */
   readonly imagePullSecretNames: pulumi.Input<pulumi.Input<string>[]>;
-  /** Name of the Deployment (and Service). Default: an auto-name derived from the resource name. */
+  /**
+   * Name of the Deployment (and Service): a DNS-1123 subdomain, and with `createService` an RFC 1035 label (at most
+   * 63 lowercase letters, digits and "-", starting with a letter, no "."). Default: the resource name plus "-" and
+   * 8 random characters, checked by the same rules.
+   */
   readonly deploymentName?: pulumi.Input<string>;
   /** The `app.kubernetes.io/name` label, used as the selector. Default: the resource name. */
   readonly appName?: pulumi.Input<string>;
@@ -213,6 +218,12 @@ export class RegistryWorkload extends pulumi.ComponentResource {
     }
     if (createService && args.containerPort === undefined) {
       throw inputError("createService", "needs containerPort (the port the Service forwards to).");
+    }
+    // The Deployment's name is a DNS-1123 subdomain, the Service's (the same name) an RFC 1035 label: checked as
+    // the API server will, including the name the provider generates from the resource name.
+    const plainDeploymentName = knownValue(args.deploymentName);
+    if (args.deploymentName === undefined || plainDeploymentName !== undefined) {
+      checkWorkloadNames("deploymentName", name, plainDeploymentName, createService === true);
     }
     const appName = validateWhenKnown("appName", args.appName ?? name, labelValueProblem);
     checkProbe("livenessProbe", args.livenessProbe);

@@ -14,15 +14,39 @@ import type {
 import * as extension from "./rules/extension";
 import * as pullSecrets from "./rules/pullSecrets";
 import * as registry from "./rules/registry";
-import { Finding, Props, StackResource, rawProps } from "./rules/values";
-import { WORKLOAD_CHECKS, WORKLOAD_TYPES, WorkloadCheck, runWorkloadCheck, workloadOf } from "./rules/workload";
+import { DEFAULT_ALLOWED_HOST_PATHS, DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS, hostPathAllowed } from "./rules/hostPaths";
+import { persistentVolumeType, podBearingType } from "./rules/kinds";
+import { Finding, Props, StackResource, arrayAt, objectAt, rawProps, stringAt } from "./rules/values";
+import {
+  Exemption,
+  WORKLOAD_CHECKS,
+  WorkloadCheck,
+  WorkloadCheckConfig,
+  hostPathMessage,
+  runWorkloadCheck,
+  workloadsOf,
+} from "./rules/workload";
 
-/** Config of the workload policies. */
+/** Config of the workload policies (each policy reads `exemptions` and its own keys). */
 export interface WorkloadPolicyConfig {
-  /** Honour `checkov.io/skip<N>: <ID>=<reason>` annotations on workloads (default true). */
-  allowCheckovSkips?: boolean;
-  /** `k8s-image-pinned` only: images allowed without a pinned tag (`nginx`, `10.0.0.5/dev/*`). Default none. */
+  /**
+   * Workloads the policy does not check, by `metadata.name`, `namespace` (default `default`) and `kind` (any when
+   * omitted), e.g. `{name: "node-trust", namespace: "kube-system", kind: "DaemonSet", reason: "..."}`. Default
+   * none. The checked resource itself can never exempt itself (no annotation or label is read).
+   */
+  exemptions?: Exemption[];
+  /** `k8s-image-pinned`: images allowed without a pinned tag (`nginx`, `10.0.0.5/dev/*`). Default none. */
   allowUnpinnedImages?: string[];
+  /** `k8s-image-registry-allowed`: the only registry hosts images may come from. Default none = any registry. */
+  allowedRegistries?: string[];
+  /** `k8s-host-path-allow-list`: host paths pods may mount (`/dir` exactly, `/dir/*` one level below). */
+  allowedHostPaths?: string[];
+  /** `k8s-host-path-allow-list`: host paths pods may mount read only. */
+  allowedReadOnlyHostPaths?: string[];
+  /** `k8s-no-added-capabilities`: capabilities containers may add. Default none. */
+  allowedCapabilities?: string[];
+  /** `k8s-run-as-non-root`: accept uid 0 for locked-down writers of allowed host paths only. Default true. */
+  allowRootHostPathWriters?: boolean;
 }
 
 /** Config of `k8s-private-registry-pull-secret`. */
@@ -31,10 +55,31 @@ export interface PullSecretPolicyConfig {
   privateRegistryHosts?: string[];
 }
 
-const stringList = { type: "array", items: { type: "string" }, default: [] } as const;
+const stringList = (defaults: string[] = []) => ({ type: "array", items: { type: "string" }, default: defaults });
 
-const workloadConfigSchema: PolicyConfigSchema = {
-  properties: { allowCheckovSkips: { type: "boolean", default: true } },
+/** The JSON schema of each workload config key, with its default (what the CLI applies). */
+const workloadConfigProperties: Record<keyof WorkloadCheckConfig, object | undefined> = {
+  allowUnpinnedImages: stringList(),
+  allowedRegistries: stringList(),
+  allowedHostPaths: stringList(DEFAULT_ALLOWED_HOST_PATHS),
+  allowedReadOnlyHostPaths: stringList(DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS),
+  allowedCapabilities: stringList(),
+  allowRootHostPathWriters: { type: "boolean", default: true },
+  exemptions: {
+    type: "array",
+    default: [],
+    items: {
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { type: "string" },
+        namespace: { type: "string" },
+        kind: { type: "string" },
+        reason: { type: "string" },
+      },
+    },
+  },
+  providerNamespace: undefined,
 };
 
 /** The policy's config with the schema defaults applied (the CLI applies them too; tests may pass none). */
@@ -42,22 +87,24 @@ function configOf<T extends object>(args: { getConfig<C extends object>(): C }, 
   return { ...defaults, ...args.getConfig<T>() };
 }
 
-/** A resource policy over some types, reporting every message `problems` returns. */
+/** A resource policy over the types `applies` accepts, reporting every message `problems` returns. */
 function resourcePolicy(spec: {
   name: string;
   description: string;
   enforcementLevel: EnforcementLevel;
-  types: string[];
+  types: string[] | ((type: string) => boolean);
   configSchema?: PolicyConfigSchema;
   problems: (props: Props, args: ResourceValidationArgs) => (string | undefined)[];
 }): ResourceValidationPolicy {
+  const applies =
+    typeof spec.types === "function" ? spec.types : (type: string) => (spec.types as string[]).includes(type);
   return {
     name: spec.name,
     description: spec.description,
     enforcementLevel: spec.enforcementLevel,
     configSchema: spec.configSchema,
     validateResource: (args, reportViolation) => {
-      if (!spec.types.includes(args.type)) {
+      if (!applies(args.type)) {
         return;
       }
       for (const message of spec.problems(rawProps(args.props), args)) {
@@ -96,28 +143,50 @@ function stackPolicy(spec: {
   };
 }
 
-/** The resource policy for one workload check. */
+/** Host paths of a PersistentVolume (object, patch or list): `spec.hostPath.path` and `spec.local.path`. */
+function persistentVolumeProblems(type: string, props: Props, config: WorkloadCheckConfig): string[] {
+  const parsed = persistentVolumeType(type);
+  if (!parsed) {
+    return [];
+  }
+  const objects = parsed.form === "list" ? arrayAt(props.items).map(objectAt) : [props];
+  const allowed = config.allowedHostPaths ?? DEFAULT_ALLOWED_HOST_PATHS;
+  return objects.flatMap((object, index) => {
+    const label = parsed.form === "list" ? `items[${index}]: ` : "";
+    const spec = objectAt(object?.spec);
+    return (["hostPath", "local"] as const).flatMap((key) => {
+      const hostPath = stringAt(objectAt(spec?.[key])?.path);
+      return hostPath === undefined || hostPathAllowed(hostPath, allowed)
+        ? []
+        : [`${label}${hostPathMessage(`spec.${key}`, hostPath, false)}`];
+    });
+  });
+}
+
+/** The resource policy for one workload check (the host-path one also covers PersistentVolumes). */
 function workloadPolicy(check: WorkloadCheck): ResourceValidationPolicy {
-  const pinned = check.name === "k8s-image-pinned";
+  const hostPaths = check.name === "k8s-host-path-allow-list";
+  const keys: (keyof WorkloadCheckConfig)[] = ["exemptions", ...(check.configKeys ?? [])];
+  const properties = Object.fromEntries(keys.map((key) => [key, workloadConfigProperties[key]]));
+  const defaults = Object.fromEntries(
+    keys.map((key) => [key, (workloadConfigProperties[key] as { default?: unknown }).default]),
+  );
   return resourcePolicy({
     name: check.name,
-    description: `${check.description} Skippable per workload with a checkov.io/skip<N> annotation naming the id.`,
+    description: `${check.description} Exemptions only from the pack's configuration (exemptions).`,
     enforcementLevel: check.mandatory ? "mandatory" : "advisory",
-    types: WORKLOAD_TYPES,
-    configSchema: pinned
-      ? { properties: { ...workloadConfigSchema.properties, allowUnpinnedImages: stringList } }
-      : workloadConfigSchema,
+    types: (type) => podBearingType(type) !== undefined || (hostPaths && persistentVolumeType(type) !== undefined),
+    configSchema: { properties } as PolicyConfigSchema,
     problems: (props, args) => {
-      const workload = workloadOf(args.type, props);
-      if (!workload) {
-        return [];
-      }
-      const config = configOf<WorkloadPolicyConfig>(args, { allowCheckovSkips: true, allowUnpinnedImages: [] });
       const providerNamespace = args.provider?.props?.namespace;
-      return runWorkloadCheck(check, workload, {
-        ...config,
+      const config: WorkloadCheckConfig = {
+        ...configOf<WorkloadCheckConfig>(args, defaults as WorkloadCheckConfig),
         providerNamespace: typeof providerNamespace === "string" ? providerNamespace : undefined,
-      });
+      };
+      return [
+        ...workloadsOf(args.type, props).flatMap((workload) => runWorkloadCheck(check, workload, config)),
+        ...(hostPaths ? persistentVolumeProblems(args.type, props, config) : []),
+      ];
     },
   });
 }
@@ -196,7 +265,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     description:
       "Workloads pulling from a private registry (IP-address host, *.azurecr.io/.cn/.us, or a host in privateRegistryHosts) have image pull secrets in the pod spec or on their service account in the stack (platform-facts §4).",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { privateRegistryHosts: stringList } },
+    configSchema: { properties: { privateRegistryHosts: stringList() } } as PolicyConfigSchema,
     findings: (resources, args) =>
       pullSecrets.pullSecretFindings(
         resources,

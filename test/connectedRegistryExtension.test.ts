@@ -282,6 +282,19 @@ describe("bad input fails at construction, naming the argument", () => {
     ["a secret key in configurationSettings", () => ({ configurationSettings: { connectionString: "x" } }), 'configurationSettings["connectionString"]', /belongs in the protected settings/],
     ["a tls.* key in configurationSettings", () => ({ configurationSettings: { "tls.crt": "x" } }), 'configurationSettings["tls.crt"]', /belongs in the protected settings/],
     ["a key owned by an argument", () => ({ configurationSettings: { "service.clusterIP": "10.0.0.1" } }), 'configurationSettings["service.clusterIP"]', /serviceClusterIP argument/],
+    ["ConnectionString in another case", () => ({ configurationSettings: { ConnectionString: "x" } }), 'configurationSettings["ConnectionString"]', /belongs in the protected settings/],
+    ["TLS.key in upper case", () => ({ configurationSettings: { "TLS.key": "x" } }), 'configurationSettings["TLS.key"]', /belongs in the protected settings/],
+    ["a secret key with surrounding whitespace", () => ({ configurationSettings: { " tls.crt ": "x" } }), 'configurationSettings[" tls.crt "]', /belongs in the protected settings/],
+    ["Tls.Secret", () => ({ configurationSettings: { "Tls.Secret": "x" } }), 'configurationSettings["Tls.Secret"]', /belongs in the protected settings/],
+    ["the network address of serviceCidr", () => ({ serviceClusterIP: "10.0.0.0", serviceCidr: "10.0.0.0/16" }), "serviceClusterIP", /network address of 10.0.0.0\/16/],
+    ["the broadcast address of serviceCidr", () => ({ serviceClusterIP: "10.0.255.255", serviceCidr: "10.0.0.0/16" }), "serviceClusterIP", /broadcast address of 10.0.0.0\/16/],
+    ["the broadcast address of a /24", () => ({ serviceClusterIP: "192.100.100.255", serviceCidr: "192.100.100.0/24" }), "serviceClusterIP", /broadcast address/],
+    ["the IPv6 network address of serviceCidr", () => ({ serviceClusterIP: "fd00::", serviceCidr: "fd00::/108" }), "serviceClusterIP", /network address of fd00::\/108/],
+    ["a zone-scoped IPv6 address", () => ({ serviceClusterIP: "fe80::1%eth0" }), "serviceClusterIP", /zone-scoped/],
+    ["a link-local IPv6 address", () => ({ serviceClusterIP: "fe80::1" }), "serviceClusterIP", /link-local/],
+    ["the unspecified address", () => ({ serviceClusterIP: "0.0.0.0" }), "serviceClusterIP", /unspecified/],
+    ["a multicast address", () => ({ serviceClusterIP: "ff02::1" }), "serviceClusterIP", /multicast/],
+    ["an IPv6 cluster IP in an IPv4 CIDR", () => ({ serviceClusterIP: "fd00::100", serviceCidr: "10.0.0.0/16" }), "serviceClusterIP", /outside the service CIDR/],
     ["a certificate with cert-manager", () => ({ certificate: seedCert }), "certificate", /cannot be used with tlsMode CertManager/],
     ["tlsSecretName outside KubernetesSecret", () => ({ tlsMode: cert, tlsSecretName: "k8secret" }), "tlsSecretName", /only applies to tlsMode KubernetesSecret/],
     ["tlsSecretName with a certificate", () => ({ tlsMode: TlsMode.KubernetesSecret, tlsSecretName: "k8secret", certificate: seedCert }), "certificate", /cannot be combined with tlsSecretName/],
@@ -293,6 +306,22 @@ describe("bad input fails at construction, naming the argument", () => {
     ["a malformed connection string", () => ({ connectionString: "Server=x" }), "connectionString", /not a connected registry connection string/],
     ["a rotation trigger without a generated certificate", () => ({ certificateRotationTrigger: "2027" }), "certificateRotationTrigger", /only rotates a generated certificate/],
   ]; // prettier-ignore
+  it("accepts addresses that only look like network or broadcast addresses of a narrower block", async () => {
+    for (const [serviceClusterIP, serviceCidr] of <[string, string | undefined][]>[
+      ["10.0.1.0", "10.0.0.0/16"],
+      ["10.0.0.255", "10.0.0.0/16"],
+      ["192.100.100.0", undefined],
+      ["192.100.100.255", undefined],
+      ["fd00::ffff", "fd00::/112"],
+    ]) {
+      resetCloud();
+      const extension = new ConnectedRegistryExtension("ok", { ...base, serviceClusterIP, serviceCidr });
+      expect(await unwrap(extension.registryEndpoint)).toBe(
+        serviceClusterIP.includes(":") ? `[${serviceClusterIP}]` : serviceClusterIP,
+      );
+    }
+  });
+
   it.each(cases)("%s", (_label, args, propertyPath, message) => {
     const error = constructionError(() => new ConnectedRegistryExtension("bad", { ...base, ...args() }));
     expect(error.propertyPath).toBe(propertyPath);

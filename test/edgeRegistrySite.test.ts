@@ -7,6 +7,7 @@ import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID
 import { revealSecrets } from "./plainState";
 import {
   ConnectedRegistryMode,
+  ContainerdDistribution,
   EdgeRegistrySite,
   EdgeRegistrySiteArgs,
   ParentEndpointProtocol,
@@ -167,6 +168,29 @@ it("passes passwordExpiry and passwordRotationTrigger to the sync and client tok
   for (const password of passwords) {
     expect(password.inputs).toMatchObject({ expiry: "2999-12-31T23:59:59Z", rotationTrigger: "2027-q1" });
   }
+});
+
+it("works with an IPv6 service cluster IP: the bracketed endpoint is the pull secret server, image host and node trust host", async () => {
+  const site = await build({
+    serviceClusterIP: "fd00::100",
+    serviceCidr: "fd00::/108",
+    tlsMode: TlsMode.Certificate,
+    trustDistribution: false,
+    nodeTrustDistribution: ContainerdDistribution.K3s,
+  });
+  expect(await unwrap(site.registryEndpoint)).toBe("[fd00::100]");
+  expect(await unwrap(site.workloadImage)).toBe("[fd00::100]/hello-world:v1");
+  const extension = revealSecrets(cloud.ofType(EXTENSION)[0].inputs) as any;
+  expect(extension.configurationSettings["service.clusterIP"]).toBe("fd00::100");
+  const secret = revealSecrets(cloud.ofType("kubernetes:core/v1:Secret")[0].inputs) as any;
+  const dockerConfig = JSON.parse(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString("utf8"));
+  expect(Object.keys(dockerConfig.auths)).toEqual(["[fd00::100]"]);
+  const trust = cloud.ofType("kubernetes:core/v1:ConfigMap")[0].inputs;
+  expect(trust.data["hosts.toml"]).toContain('server = "https://[fd00::100]"');
+  const daemonSet = cloud.ofType("kubernetes:apps/v1:DaemonSet")[0].inputs;
+  expect(daemonSet.spec.template.spec.volumes[1].hostPath.path).toBe(
+    "/var/lib/rancher/k3s/agent/etc/containerd/certs.d/[fd00::100]",
+  );
 });
 
 it("two sites in one stack do not collide", async () => {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_NODE_TRUST_IMAGE, NodeRegistryTrust } from "../components";
+import { ContainerdDistribution, DEFAULT_NODE_TRUST_IMAGE, NodeRegistryTrust } from "../components";
 import { TestCertificates, testCertificates } from "./fixtures/certs";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -80,6 +80,7 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
         annotations: { "checkov.io/skip1": "CKV_K8S_23=writes containerd's root-owned hosts directory on the node" },
       },
       spec: {
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         selector: {
           matchLabels: { "app.kubernetes.io/name": "node-registry-trust", "app.kubernetes.io/instance": "trust" },
         },
@@ -88,7 +89,7 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 5,
+            terminationGracePeriodSeconds: 30,
             nodeSelector: { "kubernetes.io/os": "linux" },
             tolerations: [{ operator: "Exists" }],
             containers: [
@@ -99,6 +100,11 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
                 env: [
                   { name: "SOURCE_DIR", value: "/config" },
                   { name: "TARGET_DIR", value: "/trust" },
+                  { name: "HOSTS_DIR", value: "/etc/containerd/certs.d" },
+                  { name: "CONFIG_DIR", value: "/containerd" },
+                  { name: "VERIFY_CONFIG", value: "true" },
+                  { name: "REMOVE_ON_DELETE", value: "true" },
+                  { name: "POD_UID", valueFrom: { fieldRef: { fieldPath: "metadata.uid" } } },
                   { name: "REFRESH_SECONDS", value: "60" },
                 ],
                 readinessProbe: {
@@ -119,6 +125,7 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
                 volumeMounts: [
                   { name: "trust-files", mountPath: "/config", readOnly: true },
                   { name: "node-host-dir", mountPath: "/trust" },
+                  { name: "containerd-config", mountPath: "/containerd", readOnly: true },
                 ],
               },
             ],
@@ -128,6 +135,7 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
                 name: "node-host-dir",
                 hostPath: { path: "/etc/containerd/certs.d/192.100.100.1", type: "DirectoryOrCreate" },
               },
+              { name: "containerd-config", hostPath: { path: "/etc/containerd", type: "Directory" } },
             ],
           },
         },
@@ -144,7 +152,7 @@ it("names the node directory host:port as containerd looks it up, with every opt
     registryHost: "myregistry.example.com:5000",
     caCertificatePem: pulumi.output(certs.ca + certs.otherCa),
     namespace: "registry-trust",
-    hostsDir: "/var/lib/rancher/k3s/agent/etc/containerd/certs.d",
+    distribution: ContainerdDistribution.K3s,
     image: "myregistry.example.com:5000/library/busybox:1.36.1",
     refreshSeconds: 300,
     resources: { cpuRequest: "5m", memoryRequest: "8Mi", cpuLimit: "50m", memoryLimit: "16Mi" },
@@ -163,7 +171,11 @@ it("names the node directory host:port as containerd looks it up, with every opt
   const spec = cloud.get(DAEMON_SET, "edge").inputs.spec.template.spec;
   expect(spec.volumes[1].hostPath).toEqual({ path: dir, type: "DirectoryOrCreate" });
   expect(spec.containers[0].image).toBe("myregistry.example.com:5000/library/busybox:1.36.1");
-  expect(spec.containers[0].env[2]).toEqual({ name: "REFRESH_SECONDS", value: "300" });
+  expect(spec.containers[0].env.find((e: any) => e.name === "REFRESH_SECONDS")).toEqual({
+    name: "REFRESH_SECONDS",
+    value: "300",
+  });
+  expect(spec.volumes[2].hostPath).toEqual({ path: "/var/lib/rancher/k3s/agent/etc/containerd", type: "Directory" });
   expect(spec.containers[0].resources).toEqual({
     requests: { cpu: "5m", memory: "8Mi" },
     limits: { cpu: "50m", memory: "16Mi" },
@@ -185,11 +197,22 @@ it("keeps two instances apart (own names and selectors) and hashes names that ar
 
 describe("bad input fails at construction naming the argument", () => {
   const cases: [string, () => Record<string, unknown>, RegExp][] = [
-    ["registryHost", () => ({ registryHost: "https://192.100.100.1" }), /scheme/],
+    ["registryHost", () => ({ registryHost: "https://192.100.100.1" }), /URL/],
     ["registryHost", () => ({ registryHost: "192.100.100.1/myproject/app" }), /path/],
-    ["registryHost", () => ({ registryHost: "myregistry:99999" }), /not a host/],
-    ["registryHost", () => ({ registryHost: "my registry" }), /not a host/],
-    ["registryHost", () => ({ registryHost: "" }), /not a host/],
+    ["registryHost", () => ({ registryHost: "myregistry:99999" }), /outside 1-65535/],
+    ["registryHost", () => ({ registryHost: "my registry" }), /not a registry host/],
+    ["registryHost", () => ({ registryHost: "" }), /not a registry host/],
+    ["registryHost", () => ({ registryHost: "[:]" }), /not a registry host/],
+    ["registryHost", () => ({ registryHost: "999.1.1.1" }), /not a registry host/],
+    ["registryHost", () => ({ registryHost: "[fe80::1%eth0]" }), /not a registry host/],
+    ["registryHost", () => ({ registryHost: "docker.io" }), /public registry.*allowPublicRegistry/],
+    ["registryHost", () => ({ registryHost: "mcr.microsoft.com" }), /public registry/],
+    ["registryHost", () => ({ registryHost: "ghcr.io:443" }), /public registry/],
+    ["registryHost", () => ({ registryHost: "Quay.io" }), /public registry/],
+    ["registryHost", () => ({ registryHost: "registry.k8s.io" }), /public registry/],
+    ["registryHost", () => ({ registryHost: "myacr.azurecr.io" }), /public registry/],
+    ["distribution", () => ({ distribution: "Talos" }), /not allowed/],
+    ["containerdConfigDir", () => ({ containerdConfigDir: "etc/containerd" }), /absolute/],
     ["caCertificatePem", () => ({ caCertificatePem: "not a certificate" }), /no -----BEGIN CERTIFICATE/],
     ["caCertificatePem", () => ({ caCertificatePem: certs.expiredCa }), /expired/],
     ["caCertificatePem", () => ({ caCertificatePem: certs.leaf }), /leaf/],
@@ -221,14 +244,46 @@ describe("bad input fails at construction naming the argument", () => {
   });
 });
 
+it("trusts an IPv6 registry in its bracketed directory, a public registry only on opt-in, and follows the switches", async () => {
+  const v6 = new NodeRegistryTrust("v6", { registryHost: "[fd00::100]", caCertificatePem: certs.ca });
+  new NodeRegistryTrust("mirror", {
+    registryHost: "docker.io",
+    caCertificatePem: certs.ca,
+    allowPublicRegistry: true,
+    verifyContainerdConfig: false,
+    removeOnDelete: false,
+  });
+  await settle();
+  expect(await unwrap(v6.hostDirectory)).toBe("/etc/containerd/certs.d/[fd00::100]");
+  expect(await unwrap(v6.hostsToml)).toContain('server = "https://[fd00::100]"');
+  const spec = cloud.get(DAEMON_SET, "mirror").inputs.spec.template.spec;
+  expect(spec.volumes.map((v: any) => v.name)).toEqual(["trust-files", "node-host-dir"]);
+  expect(spec.containers[0].volumeMounts.map((m: any) => m.name)).toEqual(["trust-files", "node-host-dir"]);
+  const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  expect(env).toMatchObject({ VERIFY_CONFIG: "false", REMOVE_ON_DELETE: "false" });
+  const error = constructionError(
+    () =>
+      new NodeRegistryTrust("public", {
+        registryHost: "docker.io",
+        caCertificatePem: certs.ca,
+        allowPublicRegistry: pulumi.output(true),
+      }),
+  );
+  expect(error.propertyPath).toBe("allowPublicRegistry");
+});
+
 describe("the installer script, run by a real shell", () => {
   // The script and readiness probe exactly as rendered into the DaemonSet, run against temporary
-  // directories (the ConfigMap mount and the node directory) with BusyBox's sh when present.
+  // directories (the ConfigMap mount, the node directory, containerd's configuration) with BusyBox's sh when present.
   const shell = fs.existsSync("/usr/bin/busybox") ? ["/usr/bin/busybox", "sh"] : ["/bin/sh"];
+  const hostsDir = "/etc/containerd/certs.d";
+  const enabled = `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${hostsDir}"\n`;
   let source: string;
   let target: string;
+  let config: string;
   let script: string;
   let ready: string;
+  const children: ReturnType<typeof spawn>[] = [];
   beforeEach(async () => {
     new NodeRegistryTrust("script", { registryHost: "192.100.100.1", caCertificatePem: certs.ca });
     await settle();
@@ -238,48 +293,155 @@ describe("the installer script, run by a real shell", () => {
     const data = cloud.get(CONFIG_MAP, "script").inputs.data;
     source = fs.mkdtempSync(path.join(os.tmpdir(), "trust-config-"));
     target = fs.mkdtempSync(path.join(os.tmpdir(), "trust-node-"));
+    config = fs.mkdtempSync(path.join(os.tmpdir(), "trust-containerd-"));
     fs.writeFileSync(path.join(source, "hosts.toml"), data["hosts.toml"]);
     fs.writeFileSync(path.join(source, "ca.crt"), data["ca.crt"]);
+    fs.writeFileSync(path.join(config, "config.toml"), enabled);
   });
   afterEach(() => {
-    fs.rmSync(source, { recursive: true, force: true });
-    fs.rmSync(target, { recursive: true, force: true });
+    for (const child of children.splice(0)) {
+      child.kill("SIGKILL");
+    }
+    for (const dir of [source, target, config]) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  const env = () => ({ PATH: process.env.PATH, SOURCE_DIR: source, TARGET_DIR: target, REFRESH_SECONDS: "1" });
-  const isReady = () => {
+  const env = (uid = "pod-a", extra: Record<string, string> = {}) => ({
+    PATH: process.env.PATH,
+    SOURCE_DIR: source,
+    TARGET_DIR: target,
+    HOSTS_DIR: hostsDir,
+    CONFIG_DIR: config,
+    VERIFY_CONFIG: "true",
+    REMOVE_ON_DELETE: "true",
+    POD_UID: uid,
+    REFRESH_SECONDS: "1",
+    ...extra,
+  });
+  /** Runs the readiness probe: `undefined` when ready, else what it printed. */
+  const probe = (): string | undefined => {
     try {
-      execFileSync(shell[0], [...shell.slice(1), "-c", ready], { env: env(), stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
+      execFileSync(shell[0], [...shell.slice(1), "-c", ready], { env: env(), stdio: "pipe" });
+      return undefined;
+    } catch (error) {
+      return String((error as { stdout: Buffer }).stdout).trim();
     }
   };
+  const isReady = () => probe() === undefined;
   const until = async (condition: () => boolean) => {
     for (let i = 0; i < 100 && !condition(); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return condition();
   };
-
-  it("installs both files, re-copies a changed or deleted file, and exits 0 on SIGTERM", async () => {
-    expect(isReady()).toBe(false);
-    const child = spawn(shell[0], [...shell.slice(1), "-c", script], { env: env(), stdio: "ignore" });
+  /** Starts an installer pod; resolves its exit code when it ends. */
+  const start = (uid = "pod-a", extra: Record<string, string> = {}) => {
+    const child = spawn(shell[0], [...shell.slice(1), "-c", script], { env: env(uid, extra), stdio: "ignore" });
+    children.push(child);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      expect(await until(isReady)).toBe(true);
-      expect(fs.readFileSync(path.join(target, "ca.crt"), "utf8")).toBe(certs.ca);
-      expect(fs.readFileSync(path.join(target, "hosts.toml"), "utf8")).toContain('server = "https://192.100.100.1"');
+    return { child, exited };
+  };
+  const read = (file: string) => fs.readFileSync(path.join(target, file), "utf8");
 
-      fs.writeFileSync(path.join(source, "ca.crt"), certs.otherCa); // a rotated CA in the ConfigMap
-      fs.rmSync(path.join(target, "hosts.toml")); // someone cleaned the node
-      expect(isReady()).toBe(false);
-      expect(await until(isReady)).toBe(true);
-      expect(fs.readFileSync(path.join(target, "ca.crt"), "utf8")).toBe(certs.otherCa);
-      expect(fs.readdirSync(target).sort()).toEqual(["ca.crt", "hosts.toml"]); // no temporary files left
-    } finally {
-      child.kill("SIGTERM");
-    }
-    expect(await exited).toBe(0);
+  it("installs both files, re-copies a changed or deleted file, and removes everything on SIGTERM", async () => {
+    expect(probe()).toBe(`${target}/ca.crt is not installed yet`);
+    const pod = start();
+    expect(await until(isReady)).toBe(true);
+    expect(read("ca.crt")).toBe(certs.ca);
+    expect(read("hosts.toml")).toContain('server = "https://192.100.100.1"');
+
+    fs.writeFileSync(path.join(source, "ca.crt"), certs.otherCa); // a rotated CA in the ConfigMap
+    fs.rmSync(path.join(target, "hosts.toml")); // someone cleaned the node
+    expect(isReady()).toBe(false);
+    expect(await until(isReady)).toBe(true);
+    expect(read("ca.crt")).toBe(certs.otherCa);
+    expect(fs.readdirSync(target).sort()).toEqual([
+      ".edge-registry-lease.pod-a",
+      ".edge-registry-owner",
+      "ca.crt",
+      "hosts.toml",
+    ]);
+
+    pod.child.kill("SIGTERM"); // the DaemonSet (or the component) is deleted
+    expect(await pod.exited).toBe(0);
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it("keeps a hosts.toml and ca.crt it replaces and restores them on removal", async () => {
+    fs.writeFileSync(path.join(target, "hosts.toml"), 'server = "https://mirror.local"\n');
+    fs.writeFileSync(path.join(target, "ca.crt"), certs.otherCa);
+    const pod = start();
+    expect(await until(isReady)).toBe(true);
+    expect(read("hosts.toml.pre-edge-registry")).toBe('server = "https://mirror.local"\n');
+    expect(read("ca.crt.pre-edge-registry")).toBe(certs.otherCa);
+    pod.child.kill("SIGTERM");
+    expect(await pod.exited).toBe(0);
+    expect(fs.readdirSync(target).sort()).toEqual(["ca.crt", "hosts.toml"]);
+    expect(read("hosts.toml")).toBe('server = "https://mirror.local"\n');
+    expect(read("ca.crt")).toBe(certs.otherCa);
+  });
+
+  it("keeps the files through a rolling update (newer pod first), and a restart does not overwrite the first backup", async () => {
+    fs.writeFileSync(path.join(target, "hosts.toml"), "# the node's own\n");
+    const old = start("pod-a");
+    expect(await until(isReady)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the new pod starts a second later
+    fs.writeFileSync(path.join(source, "ca.crt"), certs.otherCa); // the new pod mounts the new ConfigMap
+    const surge = start("pod-b");
+    expect(await until(() => isReady() && read("ca.crt") === certs.otherCa)).toBe(true);
+    old.child.kill("SIGTERM");
+    expect(await old.exited).toBe(0);
+    expect(read("ca.crt")).toBe(certs.otherCa); // left to the new pod
+    expect(read("hosts.toml.pre-edge-registry")).toBe("# the node's own\n");
+    surge.child.kill("SIGTERM");
+    expect(await surge.exited).toBe(0);
+    expect(fs.readdirSync(target)).toEqual(["hosts.toml"]);
+    expect(read("hosts.toml")).toBe("# the node's own\n");
+  });
+
+  it("ignores the stale lease of a pod that died without cleaning up", async () => {
+    fs.writeFileSync(path.join(target, ".edge-registry-lease.dead"), "1");
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(path.join(target, ".edge-registry-lease.dead"), old, old);
+    const pod = start("pod-a");
+    expect(await until(isReady)).toBe(true);
+    pod.child.kill("SIGTERM");
+    expect(await pod.exited).toBe(0);
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it("leaves the files with removeOnDelete false", async () => {
+    const pod = start("pod-a", { REMOVE_ON_DELETE: "false" });
+    expect(await until(isReady)).toBe(true);
+    pod.child.kill("SIGTERM");
+    expect(await pod.exited).toBe(0);
+    expect(fs.readdirSync(target).sort()).toEqual([".edge-registry-owner", "ca.crt", "hosts.toml"]);
+  });
+
+  it("stays not ready, saying why, while containerd does not read the hosts directory", async () => {
+    fs.writeFileSync(path.join(config, "config.toml"), 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n');
+    start();
+    expect(await until(() => fs.existsSync(path.join(target, "hosts.toml")))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(probe()).toBe(
+      `containerd does not read ${hostsDir}: no config_path = "${hostsDir}" in ${config}/config.toml; set it under ` +
+        `[plugins."io.containerd.grpc.v1.cri".registry] (containerd 2: [plugins.'io.containerd.cri.v1.images'.registry]) ` +
+        "and restart containerd, or choose the distribution preset of this node",
+    );
+    // another directory is not this one
+    fs.writeFileSync(path.join(config, "config.toml"), `config_path = "${hostsDir}.old"\n`);
+    expect(isReady()).toBe(false);
+    // containerd 2 style, in a drop-in file, as a list with a trailing slash
+    fs.writeFileSync(path.join(config, "config.toml"), "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n");
+    fs.mkdirSync(path.join(config, "conf.d"));
+    fs.writeFileSync(
+      path.join(config, "conf.d", "registry.toml"),
+      `[plugins.'io.containerd.cri.v1.images'.registry]\n   config_path = '${hostsDir}/:/etc/docker/certs.d'\n`,
+    );
+    expect(probe()).toBeUndefined();
+    fs.rmSync(path.join(config, "conf.d"), { recursive: true });
+    fs.rmSync(path.join(config, "config.toml"));
+    expect(probe()).toMatch(/^containerd does not read \/etc\/containerd\/certs\.d: no config\.toml/);
   });
 });

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../bin/planModel";
 import { diffPlans, renderDiff } from "../bin/planDiff";
 import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../bin/planProgram";
+import { opensslSelfSigned } from "./certificates";
 
 const repo = path.resolve(__dirname, "..");
 const fixture = path.join(__dirname, "fixtures", "plan-program");
@@ -217,6 +218,53 @@ describe("npm run plan", () => {
     expect(diff.stdout).toContain("  | <code>outputs.pullSecretData</code> | <code>[secret]</code> | (none) |\n");
     expect(diff.stdout).not.toContain("ResourceGroup</code> **edge**");
   });
+});
+
+describe("a stack whose privateKeyPem is a secure: value (the README's recommended set-up)", () => {
+  it("plans the root program: the placeholder is an unknown secret, never checked as a key, never printed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-secure-"));
+    const certificate = opensslSelfSigned("IP:192.100.100.1");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      `name: edge-registry-site\nruntime: nodejs\nmain: ${path.join(repo, "program")}/\n`,
+    );
+    const stack = [
+      "config:",
+      "  edge-registry-site:resourceGroupName: rg",
+      "  edge-registry-site:clusterName: arc",
+      "  edge-registry-site:serviceClusterIP: 192.100.100.1",
+      "  edge-registry-site:tlsMode: Certificate",
+      `  edge-registry-site:certificatePem: ${JSON.stringify(certificate.certificatePem)}`,
+      "  edge-registry-site:privateKeyPem:",
+      "    secure: v1:AAABAHNlY3JldC1jb25maWctbWFya2VyLTdmM2E5YzE=",
+      "  edge-registry-site:kubeconfig:",
+      "    secure: v1:AAABAHNlY3JldC1jb25maWctbWFya2VyLTdmM2E5YzE=",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.secure.yaml"), `${stack}\n`);
+    try {
+      const run = await plan([dir, "--stack", "secure", "--json"]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const planned = JSON.parse(run.stdout) as PlannedResource[];
+      const extension = planned.find((r) => r.type === "azure-native:kubernetesconfiguration:Extension");
+      expect(extension?.inputs.configurationProtectedSettings).toBe(SECRET);
+      expect(planned.find((r) => r.type === "pulumi:providers:kubernetes")?.inputs.kubeconfig).toBe(SECRET);
+      for (const marker of secretMarkers) {
+        expect(run.stdout).not.toContain(marker);
+      }
+      // A real key that does not match the certificate still fails, as in preview.
+      const other = opensslSelfSigned("IP:192.100.100.1");
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.secure.yaml"),
+        `${stack.replace(/privateKeyPem:\n {4}secure: .*/, `privateKeyPem: ${JSON.stringify(other.privateKeyPem)}`)}\n`,
+      );
+      const mismatch = await plan([dir, "--stack", "secure"]);
+      expect(mismatch.code).toBe(1);
+      expect(mismatch.stderr).toMatch(/certificate\.privateKeyPem/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60000);
 });
 
 describe("plan helpers", () => {

@@ -449,14 +449,14 @@ describe("configuration", () => {
     expect(names(await runPolicies(stack, { config }))).toEqual(["k8s-image-digest"]);
   });
 
-  it("honours checkov.io/skip annotations unless allowCheckovSkips is false", async () => {
+  it("ignores checkov.io/skip annotations on the workload: exemptions come from the pack's configuration only", async () => {
     const stack = variant("hello", (p) => {
       container(p).securityContext.runAsUser = 0;
       p.metadata.annotations = { "checkov.io/skip1": "CKV_K8S_23=writes containerd config on the host" };
     });
-    expect(await runPolicies(stack)).toEqual([]);
-    const config = { "k8s-run-as-non-root": { allowCheckovSkips: false } };
-    expect(names(await runPolicies(stack, { config }))).toEqual(["k8s-run-as-non-root"]);
+    expect(names(await runPolicies(stack))).toEqual(["k8s-run-as-non-root"]);
+    const config = { "k8s-run-as-non-root": { exemptions: [{ name: "hello", namespace: "apps" }] } };
+    expect(await runPolicies(stack, { config })).toEqual([]);
   });
 
   it("takes the namespace from the Kubernetes provider when the object names none", async () => {

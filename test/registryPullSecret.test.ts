@@ -159,6 +159,13 @@ describe("service accounts", () => {
   });
 });
 
+it.each(["[fd00::100]", "[fd00::100]:5000", "[::ffff:10.0.0.1]", "10.0.0.1:443", "registry.local", "localhost:5000"])(
+  "accepts the registry host %s",
+  (server) => {
+    expect(() => new RegistryPullSecret("ok", { server, username: "u", password: "p" })).not.toThrow();
+  },
+);
+
 describe("bad input fails at construction, naming the argument", () => {
   const good: RegistryPullSecretArgs = { server: "myacr.azurecr.io", username: "u", password: "p" };
   it.each([
@@ -166,6 +173,12 @@ describe("bad input fails at construction, naming the argument", () => {
     ["server", { server: "myacr.azurecr.io/v2/" }, "is a URL"],
     ["server", { server: "my acr" }, "not a registry host"],
     ["server", { server: "myacr.azurecr.io:99999" }, "outside 1-65535"],
+    ["server", { server: "[:]" }, "not a registry host"],
+    ["server", { server: "[::::::::::]" }, "not a registry host"],
+    ["server", { server: "999.1.1.1" }, "not a registry host"],
+    ["server", { server: "10.0.0" }, "not a registry host"],
+    ["server", { server: "[fe80::1%eth0]:5000" }, "not a registry host"],
+    ["server", { server: "fd00::100" }, "not a registry host"],
     ["username", { username: "" }, "must not be empty"],
     ["password", { password: "" }, "must not be empty"],
     ["namespace", { namespace: "Apps" }, "DNS-1123 label"],

@@ -149,9 +149,9 @@ describe("an existing principal", () => {
 
 describe("password expiry and rotation", () => {
   it("uses an absolute end date when given, and replaces the password through rotateWhenChanged", async () => {
-    await render({ registryId: REGISTRY_ID, passwordEndDate: "2027-01-31T00:00:00Z", rotationTrigger: "2026-q1" });
+    await render({ registryId: REGISTRY_ID, passwordEndDate: "2099-01-31T00:00:00Z", rotationTrigger: "2026-q1" });
     expect(cloud.get(PASSWORD, "acr-pull").inputs).toMatchObject({
-      endDate: "2027-01-31T00:00:00Z",
+      endDate: "2099-01-31T00:00:00Z",
       rotateWhenChanged: { rotationTrigger: "2026-q1" },
     });
     expect(cloud.get(PASSWORD, "acr-pull").inputs.endDateRelative).toBeUndefined();
@@ -181,10 +181,13 @@ describe("bad input fails at construction, naming the argument", () => {
       "cannot be combined with existingPrincipalId",
     ],
     ["passwordEndDate", { passwordEndDate: "next year" }, "RFC 3339"],
+    ["passwordEndDate", { passwordEndDate: "2020-01-31T00:00:00Z" }, "is in the past (now is "],
+    ["passwordEndDate", { passwordEndDate: "2020-01-31T00:00:00+02:00" }, "set a future end date"],
+    ["passwordEndDate", { passwordEndDate: new Date(Date.now() - 60_000).toISOString() }, "is in the past"],
     ["passwordValidityHours", { passwordValidityHours: 0 }, "whole number of hours"],
     [
       "passwordValidityHours",
-      { passwordEndDate: "2027-01-31T00:00:00Z", passwordValidityHours: 24 },
+      { passwordEndDate: "2099-01-31T00:00:00Z", passwordValidityHours: 24 },
       "cannot be combined with passwordEndDate",
     ],
   ] as [string, Partial<RegistryServicePrincipalArgs>, string][])("%s: %j", (path, bad, reason) => {

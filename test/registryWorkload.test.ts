@@ -215,6 +215,32 @@ describe("bad input fails at construction, naming the argument", () => {
     expect(error.message).toMatch(new RegExp(`^${path}: .*${reason}`));
   });
 
+  const service = { containerPort: 8080, createService: true };
+  it.each([
+    ["my.app", {}, /"my\.app-<8 random characters>".*not an RFC 1035 label.*Set deploymentName/],
+    ["1app", {}, /not an RFC 1035 label/],
+    ["a".repeat(56), {}, /has 65 characters.*at most 63/],
+    ["MyApp", {}, /not a DNS-1123 subdomain \(a Deployment name\)/],
+    ["web", { deploymentName: "my.app" }, /^deploymentName: "my\.app" is not an RFC 1035 label.*createService/],
+    ["web", { deploymentName: "1app" }, /not an RFC 1035 label/],
+    ["web", { deploymentName: "a".repeat(64) }, /has 64 characters/],
+  ] as [string, Partial<RegistryWorkloadArgs>, RegExp][])(
+    "refuses the Service name of resource %s with %j",
+    (name, args, reason) => {
+      const error = constructionError(() => new RegistryWorkload(name, { ...base, ...service, ...args }));
+      expect(error.propertyPath).toBe("deploymentName");
+      expect(error.message).toMatch(reason);
+    },
+  );
+
+  it("accepts those names for a Deployment without a Service, as Kubernetes does", () => {
+    expect(() => new RegistryWorkload("my.app", base)).not.toThrow();
+    expect(() => new RegistryWorkload("1app", base)).not.toThrow();
+    expect(() => new RegistryWorkload("web", { ...base, deploymentName: "my.app" })).not.toThrow();
+    expect(() => new RegistryWorkload("a".repeat(54), { ...base, ...service })).not.toThrow(); // 54 + 9 = 63
+    expect(constructionError(() => new RegistryWorkload("My.App", base)).propertyPath).toBe("deploymentName");
+  });
+
   it("allows the default namespace and root only when asked to", () => {
     expect(
       () => new RegistryWorkload("ok1", { ...base, namespace: "default", allowDefaultNamespace: true }),

@@ -1,7 +1,7 @@
 /** Stack rules about pulling from private registries: pull secrets present, and pointing at the right server. */
 import { isPrivateHost, normaliseHost, parseImage } from "./images";
 import { Finding, Props, StackResource, arrayAt, isUnknown, objectAt, stringAt } from "./values";
-import { Workload, workloadOf } from "./workload";
+import { Workload, namespaceOf, workloadsOf as workloadsOfResource } from "./workload";
 
 const SERVICE_ACCOUNT_TYPES = ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ServiceAccountPatch"];
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
@@ -15,8 +15,7 @@ function hasOrMayHave(value: unknown): boolean {
 /** The workloads of a stack with their resources. */
 function workloadsOf(resources: StackResource[]): { resource: StackResource; workload: Workload }[] {
   return resources.flatMap((resource) => {
-    const workload = workloadOf(resource.type, resource.props);
-    return workload ? [{ resource, workload }] : [];
+    return workloadsOfResource(resource.type, resource.props).map((workload) => ({ resource, workload }));
   });
 }
 
@@ -27,7 +26,7 @@ function serviceAccountProvides(resources: StackResource[], namespace: string, n
       return false;
     }
     const metadata = objectAt(r.props.metadata) ?? {};
-    const sameNamespace = isUnknown(metadata.namespace) || (stringAt(metadata.namespace) ?? "default") === namespace;
+    const sameNamespace = isUnknown(metadata.namespace) || namespaceOf(metadata) === namespace;
     const sameName = isUnknown(metadata.name) || metadata.name === name;
     return sameNamespace && sameName && hasOrMayHave(r.props.imagePullSecrets);
   });
@@ -49,10 +48,12 @@ export function pullSecretFindings(
       .filter(
         (image): image is string => image !== undefined && isPrivateHost(parseImage(image).host, privateRegistryHosts),
       );
-    if (privateImages.length === 0 || hasOrMayHave(workload.podSpec.imagePullSecrets)) {
+    // A patch that leaves imagePullSecrets out keeps the existing object's (server-side apply).
+    const keptByPatch = workload.form === "patch" && workload.podSpec.imagePullSecrets === undefined;
+    if (privateImages.length === 0 || keptByPatch || hasOrMayHave(workload.podSpec.imagePullSecrets)) {
       return [];
     }
-    const namespace = stringAt(workload.metadata.namespace) ?? "default";
+    const namespace = namespaceOf(workload.metadata) ?? "default";
     const account =
       stringAt(workload.podSpec.serviceAccountName) ?? stringAt(workload.podSpec.serviceAccount) ?? "default";
     if (isUnknown(workload.podSpec.serviceAccountName) || serviceAccountProvides(resources, namespace, account)) {

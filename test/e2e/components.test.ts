@@ -102,6 +102,8 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
   let image: OciImage;
   /** The node's containerd hosts dir (NodeRegistryTrust's `hostsDir`), owned by the test. */
   let nodeHostsDir: string;
+  /** Another node's hosts dir, where the removal of NodeRegistryTrust is tested. */
+  let removalHostsDir: string;
   const registries: { [ip: string]: RunningRegistry } = {};
   const served: { [ip: string]: PemPair & { caCertificatePem?: string } } = {};
   const caPems: { [ip: string]: string } = {};
@@ -121,6 +123,12 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
   beforeAll(async () => {
     h = Harness.create();
     nodeHostsDir = h.mkdir("node", "etc-containerd-certs.d");
+    // The node's containerd configuration, which the installer's readiness reads (CRI config_path = the hosts dir).
+    const nodeContainerdDir = h.mkdir("node", "etc-containerd");
+    fs.writeFileSync(
+      path.join(nodeContainerdDir, "config.toml"),
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${nodeHostsDir}"\n`,
+    );
     resetCloud();
 
     // Generated path: Certificate mode without a certificate, so the extension generates one with
@@ -154,16 +162,32 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
       registryHost: GENERATED_IP,
       caCertificatePem: caOf(generated),
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
     });
     new NodeRegistryTrust("trust-mismatch", {
       registryHost: MISMATCH_IP,
       caCertificatePem: mismatched.caCertificatePem,
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
     });
     new NodeRegistryTrust("trust-byoc", {
       registryHost: BYOC_IP,
       caCertificatePem: caOf(byocExtension),
       hostsDir: nodeHostsDir,
+      containerdConfigDir: nodeContainerdDir,
+    });
+    // A second node, for the removal test: its own hosts dir and containerd configuration.
+    removalHostsDir = h.mkdir("node-removal", "certs.d");
+    const removalContainerdDir = h.mkdir("node-removal", "containerd");
+    fs.writeFileSync(
+      path.join(removalContainerdDir, "config.toml"),
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${removalHostsDir}"\n`,
+    );
+    new NodeRegistryTrust("trust-removal", {
+      registryHost: GENERATED_IP,
+      caCertificatePem: caOf(generated),
+      hostsDir: removalHostsDir,
+      containerdConfigDir: removalContainerdDir,
     });
     for (const ip of [GENERATED_IP, BYOC_IP, MISMATCH_IP]) {
       new RegistryPullSecret(`pull-${ip}`, { server: ip, username: USER, password: pulumi.secret(PASSWORD) });
@@ -260,6 +284,35 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
       expect(result.code).toBe(0);
     });
   }
+
+  it("deleting NodeRegistryTrust (its pod terminates) removes the trust and restores the hosts.toml it replaced", async () => {
+    const nodeDir = path.join(removalHostsDir, GENERATED_IP);
+    const previous = `server = "https://${GENERATED_IP}"\n[host."https://${GENERATED_IP}"]\n  capabilities = ["pull", "resolve"]\n`;
+    fs.mkdirSync(nodeDir, { recursive: true });
+    fs.writeFileSync(path.join(nodeDir, "hosts.toml"), previous); // the node's own entry: no CA
+    const { user } = pullCredentials(`pull-${GENERATED_IP}`, GENERATED_IP);
+    const pull = () => containerd.pull(ref(GENERATED_IP), { hostsDir: removalHostsDir, user });
+    const before = await pull();
+    expect(before.stderr).toContain("x509: certificate signed by unknown authority");
+
+    const daemonSet = revealed(cloud.get(DAEMONSET_TYPE, "trust-removal").inputs);
+    const configMaps = cloud.ofType(CONFIGMAP_TYPE).map((c) => revealed({ ...c.inputs, metadata: c.state.metadata }));
+    let during: Awaited<ReturnType<typeof pull>> | undefined;
+    await runDaemonSetOnce(h, "daemonset-trust-removal", daemonSet, configMaps, () => true, {
+      whileRunning: async () => {
+        during = await pull();
+      },
+      stopSignal: "SIGTERM",
+    });
+    expect(containerdPullErrors(during!.stderr)).toEqual([]);
+    expect(during!.code).toBe(0);
+
+    expect(fs.readdirSync(nodeDir)).toEqual(["hosts.toml"]);
+    expect(fs.readFileSync(path.join(nodeDir, "hosts.toml"), "utf8")).toBe(previous);
+    const after = await pull();
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain("x509: certificate signed by unknown authority");
+  });
 
   it("a node trusting another CA fails: x509: certificate signed by unknown authority", async () => {
     const otherNode = h.mkdir("node-other", "certs.d");

@@ -97,8 +97,8 @@ export interface Started {
   readonly pid: number;
   /** Everything it printed so far (stdout and stderr interleaved). */
   output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<void>;
+  /** `signal` (SIGTERM), then SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -274,8 +274,8 @@ export class Harness {
       name,
       pid: child.pid ?? -1,
       output: () => output,
-      stop: async (graceMs = 5_000) => {
-        killGroup(child, "SIGTERM");
+      stop: async (graceMs = 5_000, signal: NodeJS.Signals = "SIGTERM") => {
+        killGroup(child, signal);
         const timer = setTimeout(() => killGroup(child, "SIGKILL"), graceMs);
         await exited(child);
         clearTimeout(timer);
@@ -688,7 +688,7 @@ export interface KubeObject {
  * ConfigMap volumes become directories holding the recorded ConfigMap's data, its hostPath volumes are the
  * real host paths (they must lie inside the harness dir, which the test owns), and environment values that
  * name a mount path are rewritten to the local directory. Waits until the container's own exec readiness
- * probe passes (and `ready()`, when given), then stops it. Returns the container's output.
+ * probe passes (and `ready()`, when given), then kills it (as if the pod kept running). Returns its output.
  */
 export async function runDaemonSetOnce(
   h: Harness,
@@ -696,6 +696,12 @@ export async function runDaemonSetOnce(
   daemonSet: KubeObject,
   configMaps: KubeObject[],
   ready: () => boolean = () => true,
+  options: {
+    /** Runs while the container runs (after it is ready). */
+    whileRunning?: () => Promise<void>;
+    /** SIGKILL (default): the pod keeps running on a node. SIGTERM: the pod is deleted (e.g. with its DaemonSet). */
+    stopSignal?: NodeJS.Signals;
+  } = {},
 ): Promise<string> {
   const pod = daemonSet.spec.template.spec;
   const container = pod.containers[0];
@@ -720,12 +726,21 @@ export async function runDaemonSetOnce(
     }
   }
   const env: { [key: string]: string } = {};
-  for (const variable of container.env ?? []) env[variable.name] = mounts[variable.value] ?? variable.value;
+  for (const variable of container.env ?? []) {
+    // The downward API's pod uid is the only valueFrom the components use.
+    env[variable.name] =
+      variable.valueFrom?.fieldRef?.fieldPath === "metadata.uid"
+        ? `${name}-uid`
+        : (mounts[variable.value] ?? variable.value);
+  }
   const [command, ...args] = [...(container.command ?? []), ...(container.args ?? [])];
   const probe: string[] | undefined = container.readinessProbe?.exec?.command;
   const probePasses = async () =>
     probe === undefined || (await h.run(probe[0], probe.slice(1), { env, timeoutMs: 5_000 })).code === 0;
   const started = await h.startWithEnv(name, command, args, env, async () => ready() && (await probePasses()));
-  await started.stop();
+  await options.whileRunning?.();
+  // SIGKILL by default: the pod keeps running on a real node, and a terminating installer removes its files
+  // (what the DaemonSet's deletion does: pass stopSignal SIGTERM for that).
+  await started.stop(5_000, options.stopSignal ?? "SIGKILL");
   return started.output();
 }
