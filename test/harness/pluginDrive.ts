@@ -92,7 +92,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
     const committed = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "schema.json"), "utf8"));
     expect(schema).toEqual(committed);
     const components = Object.keys(schema.resources).filter((t) => schema.resources[t].isComponent);
-    expect(components).toHaveLength(11);
+    expect(components).toHaveLength(12);
     expect(components).toContain("edge-registry:index:EdgeRegistrySite");
     const custom = Object.keys(schema.resources).filter((t) => !schema.resources[t].isComponent);
     expect(custom.sort()).toEqual([
@@ -423,7 +423,7 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
         "edge-registry:index:TokenPassword",
       ]);
       // The image is in the registry at the source's digest.
-      expect(imports.registry.tags.get("hello-world:latest")).toBe(digest);
+      expect(imports.registry.tags.get("mcr/hello-world:latest")).toBe(digest);
       // The connection string (secret) carries the sync token's generated password, which logs in.
       expect(isSecret(state.connectionString)).toBe(true);
       const connection = String(reveal(state.connectionString));
