@@ -7,15 +7,17 @@ export const ipAddressProblem: Check<string> = (value) =>
   net.isIP(value) === 0 ? `"${value}" is not an IPv4 or IPv6 address (e.g. 10.0.0.100 or fd00::100).` : undefined;
 
 /** A parsed CIDR block, e.g. `10.0.0.0/16`. */
-interface Cidr {
+/** A parsed CIDR block. */
+export interface Cidr {
   address: string;
   prefix: number;
   family: "ipv4" | "ipv6";
 }
 
-function parseCidr(value: string): Cidr | undefined {
+/** A CIDR block `address/prefix` (no zone id), or `undefined`. */
+export function parseCidr(value: string): Cidr | undefined {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(value.trim());
-  const version = match ? net.isIP(match[1]) : 0;
+  const version = match && !match[1].includes("%") ? net.isIP(match[1]) : 0;
   if (!match || version === 0) {
     return undefined;
   }

@@ -3,6 +3,7 @@
  * get as its cluster IP, and the registry endpoint form of an address (`[v6]`).
  */
 import * as net from "node:net";
+import { parseCidr } from "../network";
 
 /** The 128-bit (or 32-bit) value of an address `net.isIP` accepts. */
 function toBigInt(address: string): bigint {
@@ -84,19 +85,6 @@ export function clusterIPProblem(ip: string, cidr?: string): string | undefined 
     return `${ip} is the broadcast address of ${cidr} (serviceCidr), which Kubernetes never allocates; pick an address inside the block.`;
   }
   return undefined;
-}
-
-/** A CIDR block `address/prefix`, or `undefined`. */
-function parseCidr(value: string): { address: string; prefix: number; family: "ipv4" | "ipv6" } | undefined {
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(value.trim());
-  const version = match && !match[1].includes("%") ? net.isIP(match[1]) : 0;
-  if (!match || version === 0) {
-    return undefined;
-  }
-  const prefix = Number(match[2]);
-  return prefix <= (version === 4 ? 32 : 128)
-    ? { address: match[1], prefix, family: version === 4 ? "ipv4" : "ipv6" }
-    : undefined;
 }
 
 /** An address as a registry host: IPv6 in brackets (`[fd00::100]`), anything else unchanged. */
