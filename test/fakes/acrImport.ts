@@ -30,7 +30,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
 import { opensslSelfSigned } from "../certificates";
-import type { ArmRequest, ArmResponse, FakeAzure } from "./azure";
+import { readBody, send, type ArmRequest, type ArmResponse, type FakeAzure } from "./azure";
 
 /** An image of the source registry: one manifest, or an index of several platform manifests. */
 export interface FakeImage {
@@ -119,25 +119,6 @@ const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const ACR_AUDIENCE = "https://containerregistry.azure.net";
 
 const randomDigest = () => `sha256:${crypto.randomBytes(32).toString("hex")}`;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  response.writeHead(status, {
-    ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }),
-    "Content-Length": String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  response.end(response.req.method === "HEAD" ? undefined : text);
-}
 
 /** The payload of a JWT, unverified (the fake Azure signed it; here only its claims matter). */
 function jwtClaims(token: string): Record<string, unknown> | undefined {

@@ -434,7 +434,8 @@ async function makeServerCertificate(): Promise<{ caPem: string; certPem: string
   return { caPem: ca.toString("pem") + "\n", certPem: server.toString("pem") + "\n", keyPem };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The whole body of a request, as text. */
+export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -443,7 +444,13 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function send(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+/** Answers with a JSON body (none for HEAD) and ARM's request id header. */
+export function send(
+  response: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   response.writeHead(status, {
     ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }),
@@ -451,7 +458,7 @@ function send(response: ServerResponse, status: number, body?: unknown, headers:
     "x-ms-request-id": crypto.randomUUID(),
     ...headers,
   });
-  response.end(text);
+  response.end(response.req.method === "HEAD" ? undefined : text);
 }
 
 function armError(code: string, message: string) {
