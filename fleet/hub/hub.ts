@@ -29,8 +29,13 @@ export interface HubSite {
   readonly resourceGroupName: string;
   readonly connectedRegistryName: string;
   readonly connectedRegistryId: string;
+  /** The parent site of a nested site. */
   readonly parent?: string;
+  /** The parent's address the site syncs from (nested sites only): the site's cluster must reach and trust it. */
+  readonly parentGatewayEndpoint?: string;
   readonly mode: string;
+  /** The repositories it syncs (the site's workload defaults to the first). */
+  readonly repositories: string[];
   readonly clusterName: string;
   readonly clusterResourceGroupName: string;
   readonly clusterType: string;
@@ -154,15 +159,16 @@ function siteOutput(
 ): { pub: pulumi.Output<HubSite>; secret: pulumi.Output<HubSiteSecrets> } {
   // Built apart so that the public half does not inherit the secrecy of the connection strings.
   const pub = pulumi
-    .all([registry.registryName, registry.loginServer, tree.connectedRegistryIds])
-    .apply(([registryName, loginServer, ids]): HubSite => ({
+    .all([registry.registryName, registry.loginServer, tree.connectedRegistryIds, tree.parentGatewayEndpoints])
+    .apply(([registryName, loginServer, ids, parents]): HubSite => ({
       registryName,
       registryLoginServer: loginServer,
       resourceGroupName,
       connectedRegistryName: site.name,
       connectedRegistryId: ids[site.name],
-      ...(site.parent === undefined ? {} : { parent: site.parent }),
+      ...(site.parent === undefined ? {} : { parent: site.parent, parentGatewayEndpoint: parents[site.name] }),
       mode: site.mode,
+      repositories: site.repositories,
       clusterName: site.clusterName,
       clusterResourceGroupName: site.clusterResourceGroupName ?? resourceGroupName,
       clusterType: site.clusterType,
