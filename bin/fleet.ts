@@ -1,6 +1,8 @@
 /**
  * Fleet commands.
  *
+ *   npm run fleet -- stacks --hub <same file> [--wave canary|rest]
+ *     prints the site stacks as a JSON list (all, or one rollout wave: see `waves`), for a CI matrix.
  *   npm run fleet -- status --hub <hub stack outputs JSON | hub stack config YAML> [--json]
  *                           [--concurrency <n, default 8>] [--timeout <seconds per site, default 30>]
  *
@@ -9,10 +11,12 @@
  * unhealthy (2 on a usage or login error). Logs in as azure-native does (ARM_* variables, or the `azure-native:*`
  * keys of the given stack config): see bin/fleetStatus.ts.
  */
-import { fleetStatus, loadSites, renderTable } from "./fleetStatus";
+import { fleetStatus, loadSites, renderTable, waves } from "./fleetStatus";
 
-const usage =
-  "usage: npm run fleet -- status --hub <hub stack outputs JSON or hub stack config> [--json] [--concurrency N] [--timeout S]";
+const usage = [
+  "usage: npm run fleet -- status --hub <hub stack outputs JSON or hub stack config> [--json] [--concurrency N] [--timeout S]",
+  "       npm run fleet -- stacks --hub <hub stack outputs JSON or hub stack config> [--wave canary|rest]",
+].join("\n");
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -29,12 +33,22 @@ function positiveNumber(args: string[], name: string, fallback: number): number 
 }
 
 async function main(args: string[]): Promise<number> {
-  if (args[0] !== "status") {
+  if (args[0] !== "status" && args[0] !== "stacks") {
     throw new Error(usage);
   }
   const hub = option(args, "hub");
   if (hub === undefined) {
     throw new Error(`--hub is required.\n${usage}`);
+  }
+  if (args[0] === "stacks") {
+    const { sites } = loadSites(hub);
+    const wave = option(args, "wave");
+    if (wave !== undefined && wave !== "canary" && wave !== "rest") {
+      throw new Error(`--wave must be canary or rest (got ${wave}).\n${usage}`);
+    }
+    const split = waves(sites);
+    process.stdout.write(`${JSON.stringify(wave === undefined ? sites.map((s) => s.name) : split[wave])}\n`);
+    return 0;
   }
   const json = args.includes("--json");
   const concurrency = Math.floor(positiveNumber(args, "concurrency", 8));

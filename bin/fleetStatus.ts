@@ -31,6 +31,8 @@ export interface StatusSite {
   readonly clusterName: string;
   readonly clusterResourceGroupName: string;
   readonly clusterType: string;
+  /** Rollout wave (`canary` or `rest`). */
+  readonly wave: string;
 }
 
 /** One site's status. */
@@ -78,6 +80,7 @@ export function loadSites(file: string): { sites: StatusSite[]; azureConfig: Rec
         clusterName: s.clusterName,
         clusterResourceGroupName: s.clusterResourceGroupName ?? s.resourceGroupName,
         clusterType: s.clusterType ?? "ConnectedClusters",
+        wave: s.wave ?? "rest",
       };
     });
     return { sites, azureConfig: {} };
@@ -110,6 +113,7 @@ export function loadSites(file: string): { sites: StatusSite[]; azureConfig: Rec
     clusterName: s.clusterName,
     clusterResourceGroupName: s.clusterResourceGroupName ?? resourceGroupName,
     clusterType: s.clusterType,
+    wave: s.wave,
   }));
   return { sites, azureConfig };
 }
@@ -291,4 +295,14 @@ export function renderTable(statuses: readonly SiteStatus[]): string {
     "",
     `${statuses.length - unhealthy} of ${statuses.length} sites healthy${unhealthy > 0 ? `, ${unhealthy} unhealthy` : ""}.`,
   ].join("\n");
+}
+
+/**
+ * The rollout waves: `canary` = the sites marked `wave: canary` (the first site when none is), `rest` = the others,
+ * in inventory order (the site stacks' names).
+ */
+export function waves(sites: readonly StatusSite[]): { canary: string[]; rest: string[] } {
+  const marked = sites.filter((s) => s.wave === "canary").map((s) => s.name);
+  const canary = marked.length > 0 ? marked : sites.slice(0, 1).map((s) => s.name);
+  return { canary, rest: sites.map((s) => s.name).filter((name) => !canary.includes(name)) };
 }

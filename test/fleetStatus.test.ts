@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { FakeFleetSite, addFakeFleet } from "./fakes/fleet";
-import type { SiteStatus } from "../bin/fleetStatus";
+import { type SiteStatus, loadSites, waves } from "../bin/fleetStatus";
 
 const repo = path.resolve(__dirname, "..");
 let fake: FakeAzure;
@@ -244,4 +244,20 @@ it("refuses a bad inventory, naming the key", async () => {
   const run = await runFleet(["status", "--hub", file]);
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
+}, 60_000);
+
+it("splits the example inventory into the rollout waves (`fleet stacks`)", async () => {
+  const { sites: example } = loadSites(path.join(repo, "fleet", "hub", "Pulumi.example.yaml"));
+  expect(waves(example)).toEqual({ canary: ["store001"], rest: ["store002", "factory01", "factory01floor1"] });
+  // No site marked canary: the first site is the canary wave.
+  expect(waves(example.map((s) => ({ ...s, wave: "rest" }))).canary).toEqual(["store001"]);
+  const run = await runFleet([
+    "stacks",
+    "--hub",
+    path.join(repo, "fleet", "hub", "Pulumi.example.yaml"),
+    "--wave",
+    "rest",
+  ]);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual(["store002", "factory01", "factory01floor1"]);
 }, 60_000);
