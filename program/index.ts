@@ -20,6 +20,11 @@ const kubernetes = kubeconfig ? new Provider("cluster", { kubeconfig }) : undefi
 // resource. Stacks sharing a registry still get distinct connected registries: the default name comes from the stack.
 const stackName = `edge${pulumi.getStack().replace(/[^a-zA-Z0-9]/g, "")}`.slice(0, 40);
 function standalone(): EdgeRegistrySite {
+  if (config.get("siteName") !== undefined) {
+    throw new Error(
+      `Configuration '${config.name}:siteName' names a site of a hub: set hubStack too, or remove siteName.`,
+    );
+  }
   const args = readSiteConfig(config);
   return new EdgeRegistrySite(
     "site",
