@@ -109,3 +109,19 @@ it("cloud-side keys are refused with hubStack, naming them", () => {
     `Configuration '${project}:registryName', '${project}:repositories' is set, but with hubStack the hub's inventory owns the site's cloud side`,
   );
 });
+
+it("siteName without hubStack is refused (it only names a site of a hub)", () => {
+  resetCloud();
+  pulumi.runtime.setAllConfig({
+    [`${project}:resourceGroupName`]: "rg",
+    [`${project}:clusterName`]: "c",
+    [`${project}:serviceClusterIP`]: "10.0.0.1",
+    [`${project}:siteName`]: "store001",
+  });
+  expect(() =>
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../program/index.ts");
+    }),
+  ).toThrow(`Configuration '${project}:siteName' names a site of a hub: set hubStack too, or remove siteName.`);
+});
