@@ -93,7 +93,7 @@ function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promis
   };
   const command = ["-r", "./test/fakes/loopbackOnly.js", "-r", "./bin/register.js", "bin/fleet.ts", ...args];
   return new Promise((resolve) =>
-    execFile(process.execPath, command, { cwd: repo, env, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, command, { cwd: repo, env, timeout: 110_000 }, (error, stdout, stderr) =>
       resolve({
         code: error ? Number((error as { code?: number }).code ?? 1) : 0,
         stdout,
@@ -121,7 +121,7 @@ describe("four sites: healthy, offline, failed, missing", () => {
       runFleet(["status", "--hub", file, "--json"]),
       runFleet(["status", "--hub", file]),
     ]);
-  }, 60_000);
+  }, 120_000);
 
   it("reports each site's connected registry and extension, and exits 1", () => {
     expect(json.stderr).toContain("querying sites: 4/4");
@@ -217,7 +217,7 @@ it("reads the hub's stack config (inventory) and exits 0 when every site is heal
   expect(run.stderr).toContain("querying sites: 1/1");
   expect(run.stdout).toContain("1 of 1 sites healthy.");
   expect(run.code).toBe(0);
-}, 60_000);
+}, 120_000);
 
 it("queries at most --concurrency sites at once and gives up on a site after --timeout", async () => {
   const file = hubOutputsFile(["slow001", "slow002", "slow003", "slow004", "stuck001"]);
@@ -230,10 +230,11 @@ it("queries at most --concurrency sites at once and gives up on a site after --t
   expect(stuck.healthy).toBe(false);
   expect(stuck.problems.join("; ")).toMatch(/timed out after 3s|abort/i);
   expect(run.code).toBe(1);
-  expect(elapsed).toBeLessThan(15_000);
+  // stuck001 answers only after 20 s: finishing before that proves the CLI gave up on it (even on a busy machine).
+  expect(elapsed).toBeLessThan(19_000);
   // Two sites at a time, two GETs each.
   expect(fleet.maxInFlight()).toBeLessThanOrEqual(4);
-}, 60_000);
+}, 120_000);
 
 it("refuses a bad inventory, naming the key", async () => {
   const file = path.join(fake.dir, "Pulumi.bad.yaml");
@@ -244,7 +245,7 @@ it("refuses a bad inventory, naming the key", async () => {
   const run = await runFleet(["status", "--hub", file]);
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
-}, 60_000);
+}, 120_000);
 
 it("splits the example inventory into the rollout waves (`fleet stacks`)", async () => {
   const { sites: example } = loadSites(path.join(repo, "fleet", "hub", "Pulumi.example.yaml"));
@@ -260,4 +261,4 @@ it("splits the example inventory into the rollout waves (`fleet stacks`)", async
   ]);
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual(["store002", "factory01", "factory01floor1"]);
-}, 60_000);
+}, 120_000);
