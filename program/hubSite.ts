@@ -19,33 +19,10 @@ import {
 import { subscriptionOf } from "../components/armId";
 import { registryEndpointOf } from "../components/lib/addresses";
 import type { HubSite, HubSiteSecrets } from "../fleet/hub/hub";
-import { checkUnknownKeys, getEnum } from "./siteConfig";
+import { checkUnknownKeys, cloudSideConfigKeys, getEnum } from "./siteConfig";
 
 /** Keys of the cloud side: with `hubStack` they belong to the hub's inventory, so setting them here is a mistake. */
-export const hubOwnedKeys = [
-  "resourceGroupName",
-  "location",
-  "registryName",
-  "existingRegistryName",
-  "imports",
-  "connectedRegistryName",
-  "connectedRegistryMode",
-  "repositories",
-  "syncSchedule",
-  "syncWindow",
-  "logLevel",
-  "clientTokenName",
-  "parentConnectedRegistryName",
-  "parentConnectedRegistryMode",
-  "parentGatewayEndpoint",
-  "parentEndpointProtocol",
-  "descendantConnectedRegistries",
-  "passwordExpiry",
-  "passwordRotationTrigger",
-  "registryOptions",
-  "connectedRegistryOptions",
-  "tokenOptions",
-] as const;
+export const hubOwnedKeys = cloudSideConfigKeys;
 
 /** What the site stack exports in fleet mode. */
 export interface HubSiteOutputs {

@@ -15,8 +15,11 @@ import {
   TlsMode,
 } from "../components";
 
-/** Every key the root program reads; anything else in the stack's namespace is a typo. */
-export const siteConfigKeys = [
+/**
+ * Keys of the site's cloud side (registry, connected registry, tokens): with `hubStack` the hub's inventory owns
+ * them, so a site stack that sets them is refused (program/hubSite.ts).
+ */
+export const cloudSideConfigKeys = [
   "resourceGroupName",
   "location",
   "registryName",
@@ -33,10 +36,18 @@ export const siteConfigKeys = [
   "parentConnectedRegistryMode",
   "parentGatewayEndpoint",
   "parentEndpointProtocol",
-  "parentCaCertificatePem",
   "descendantConnectedRegistries",
   "passwordExpiry",
   "passwordRotationTrigger",
+  "registryOptions",
+  "connectedRegistryOptions",
+  "tokenOptions",
+] as const;
+
+/** Every key the root program reads; anything else in the stack's namespace is a typo. */
+export const siteConfigKeys = [
+  ...cloudSideConfigKeys,
+  "parentCaCertificatePem",
   "clusterName",
   "clusterResourceGroupName",
   "clusterType",
@@ -62,9 +73,6 @@ export const siteConfigKeys = [
   "workloadDigest",
   "workloadReplicas",
   "subscriptionId",
-  "registryOptions",
-  "connectedRegistryOptions",
-  "tokenOptions",
   "extensionCustomTimeouts",
   "workloadTolerations",
   "workloadNodeSelector",
