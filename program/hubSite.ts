@@ -13,13 +13,12 @@ import {
   NodeRegistryTrust,
   RegistryPullSecret,
   RegistryWorkload,
-  TlsCertificate,
   TlsMode,
 } from "../components";
 import { subscriptionOf } from "../components/armId";
 import { registryEndpointOf } from "../components/lib/addresses";
 import type { HubSite, HubSiteSecrets } from "../fleet/hub/hub";
-import { checkUnknownKeys, cloudSideConfigKeys, getEnum } from "./siteConfig";
+import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "./siteConfig";
 
 /** Keys of the cloud side: with `hubStack` they belong to the hub's inventory, so setting them here is a mistake. */
 export const hubOwnedKeys = cloudSideConfigKeys;
@@ -58,17 +57,7 @@ export function deployHubSite(config: pulumi.Config, hubStack: string, kubernete
     );
   }
   const siteName = config.get("siteName") ?? pulumi.getStack();
-  const certificatePem = config.get("certificatePem");
-  const privateKeyPem = config.getSecret("privateKeyPem");
-  if ((certificatePem === undefined) !== (privateKeyPem === undefined)) {
-    throw new Error(
-      `Configuration '${config.name}:${certificatePem === undefined ? "certificatePem" : "privateKeyPem"}' is missing: set both certificatePem and privateKeyPem (the key with --secret), or neither.`,
-    );
-  }
-  const certificate: TlsCertificate | undefined =
-    certificatePem !== undefined && privateKeyPem !== undefined
-      ? { certificatePem, privateKeyPem, caCertificatePem: config.get("caCertificatePem") }
-      : undefined;
+  const certificate = readCertificateConfig(config);
 
   const hub = new pulumi.StackReference("hub", { name: hubStack });
   const pick = <T>(output: pulumi.Output<unknown>, what: string): pulumi.Output<T> =>

@@ -131,9 +131,8 @@ export function checkUnknownKeys(config: pulumi.Config): void {
   }
 }
 
-/** The site arguments from stack config. */
-export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
-  checkUnknownKeys(config);
+/** The bring-your-own certificate from stack config (`certificatePem` + secret `privateKeyPem`), both or neither. */
+export function readCertificateConfig(config: pulumi.Config): TlsCertificate | undefined {
   const certificatePem = config.get("certificatePem");
   const privateKeyPem = config.getSecret("privateKeyPem");
   if ((certificatePem === undefined) !== (privateKeyPem === undefined)) {
@@ -141,10 +140,15 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
       `Configuration '${config.name}:${certificatePem === undefined ? "certificatePem" : "privateKeyPem"}' is missing: set both certificatePem and privateKeyPem (the key with --secret), or neither.`,
     );
   }
-  const certificate: TlsCertificate | undefined =
-    certificatePem !== undefined && privateKeyPem !== undefined
-      ? { certificatePem, privateKeyPem, caCertificatePem: config.get("caCertificatePem") }
-      : undefined;
+  return certificatePem !== undefined && privateKeyPem !== undefined
+    ? { certificatePem, privateKeyPem, caCertificatePem: config.get("caCertificatePem") }
+    : undefined;
+}
+
+/** The site arguments from stack config. */
+export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
+  checkUnknownKeys(config);
+  const certificate = readCertificateConfig(config);
   return {
     resourceGroupName: config.require("resourceGroupName"),
     location: config.get("location"),
