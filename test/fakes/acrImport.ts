@@ -118,6 +118,22 @@ const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const ACR_AUDIENCE = "https://containerregistry.azure.net";
 
+/** Records a registry request in `log` and returns the function that answers it (recording the status). */
+function recordedAnswer(request: IncomingMessage, response: ServerResponse, url: URL, log: RegistryRequest[]) {
+  const record: RegistryRequest = {
+    method: request.method ?? "GET",
+    path: url.pathname,
+    auth: request.headers.authorization?.split(" ")[0],
+    accept: request.headers.accept,
+    status: 0,
+  };
+  log.push(record);
+  return (status: number, body?: unknown, headers?: Record<string, string>): void => {
+    record.status = status;
+    send(response, status, body, headers);
+  };
+}
+
 const randomDigest = () => `sha256:${crypto.randomBytes(32).toString("hex")}`;
 
 /** The payload of a JWT, unverified (the fake Azure signed it; here only its claims matter). */
@@ -182,18 +198,7 @@ export async function startFakeImport(
   const sourceRequests: RegistryRequest[] = [];
   const sourceTokens = new Set<string>();
   const source = await listen(certificate, async (request, response, url) => {
-    const record: RegistryRequest = {
-      method: request.method ?? "GET",
-      path: url.pathname,
-      auth: request.headers.authorization?.split(" ")[0],
-      accept: request.headers.accept,
-      status: 0,
-    };
-    sourceRequests.push(record);
-    const answer = (status: number, body?: unknown, headers?: Record<string, string>) => {
-      record.status = status;
-      send(response, status, body, headers);
-    };
+    const answer = recordedAnswer(request, response, url, sourceRequests);
     if (url.pathname === "/token") {
       const token = crypto.randomBytes(16).toString("hex");
       sourceTokens.add(token);
@@ -255,18 +260,7 @@ export async function startFakeImport(
   const accessTokens = new Set<string>();
   let throttled = { times: 0, seconds: 0 };
   const data = await listen(certificate, async (request, response, url) => {
-    const record: RegistryRequest = {
-      method: request.method ?? "GET",
-      path: url.pathname,
-      auth: request.headers.authorization?.split(" ")[0],
-      accept: request.headers.accept,
-      status: 0,
-    };
-    requests.push(record);
-    const answer = (status: number, body?: unknown, headers?: Record<string, string>) => {
-      record.status = status;
-      send(response, status, body, headers);
-    };
+    const answer = recordedAnswer(request, response, url, requests);
     const unauthorized = () => answer(401, { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] });
     if (request.method === "POST" && url.pathname === "/oauth2/exchange") {
       const form = new URLSearchParams(await readBody(request));
