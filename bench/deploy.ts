@@ -7,7 +7,7 @@
  *
  * `one`: one EdgeRegistrySite with its own registry. `shared`: ten sites sharing one registry (see sites.ts).
  */
-import { cloud, resetCloud, settle } from "../test/mocks";
+import { cloud, resetCloud, settle } from "../test/harness/mocks";
 import { criticalPathSeconds, resetGraph } from "./graph";
 import { now, report } from "./measure";
 import { fleet, sharedRegistryFleet } from "./sites";

@@ -12,7 +12,7 @@
  * loading is excluded; see load.ts). Memory: peak RSS at the end, and its growth over the evaluation.
  */
 import * as fs from "node:fs";
-import { cloud, settle } from "../test/mocks";
+import { cloud, settle } from "../test/harness/mocks";
 import { recordedRegistrations } from "./graph";
 import { argument, cpuMs, now, peakRssMiB, report } from "./measure";
 import { RecordedInput, replay } from "./replay";

@@ -11,7 +11,7 @@ const fs = require("node:fs");
 const { createRequire } = require("node:module");
 const os = require("node:os");
 const path = require("node:path");
-const { installPacked } = require("./packInstall");
+const { installPacked } = require("../test/harness/packInstall");
 
 /** Starts the plugin entry as the language host would (empty cwd) and resolves with the port it prints. */
 function startsPlugin(dir, packageDir) {

@@ -9,9 +9,9 @@
  * Prints every site's connected registry (connection state, activation, last sync, status details) and Arc
  * extension (provisioning state) as a table (or JSON), with progress on stderr; exits 1 when any site is
  * unhealthy (2 on a usage or login error). Logs in as azure-native does (ARM_* variables, or the `azure-native:*`
- * keys of the given stack config): see bin/fleetStatus.ts.
+ * keys of the given stack config): see fleet/status/status.ts.
  */
-import { fleetStatus, loadSites, renderTable, waves } from "./fleetStatus";
+import { fleetStatus, loadSites, renderTable, waves } from "../fleet/status/status";
 
 const usage = [
   "usage: npm run fleet -- status --hub <hub stack outputs JSON or hub stack config> [--json] [--concurrency N] [--timeout S]",

@@ -17,7 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import { connectedRegistryIdProblem, registryChildId, tokenNameOf } from "./armId";
+import { connectedRegistryIdProblem, registryChildId, tokenNameOf } from "./lib/armId";
 import {
   StatefulResourceOptions,
   checkedStatefulOptions,
@@ -39,7 +39,7 @@ import {
   continuousSchedule,
   normalizeCron,
   passwordExpiryWarning,
-} from "./connectedRegistryChecks";
+} from "./lib/connectedRegistryChecks";
 import { formatConnectionString } from "./lib/connectionString";
 import { parentModeProblem, repositoryNotSyncedByParent, unionSyncActions } from "./lib/hierarchy";
 import { operationResource } from "./operations/register";
@@ -49,7 +49,7 @@ import {
   readWriteRepositoryActions,
   repositoryScopeActions,
   syncScopeMapActions,
-} from "./scopeMapActions";
+} from "./lib/scopeMapActions";
 import {
   Check,
   firstDuplicate,
@@ -59,8 +59,8 @@ import {
   oneOf,
   validateKnown,
   validateWhenKnown,
-} from "./validation";
-import { mapAll, mapInput } from "./inputs";
+} from "./lib/validation";
+import { mapAll, mapInput } from "./lib/inputs";
 
 /** What a connected registry may do with the repositories it syncs. */
 export enum ConnectedRegistryMode {

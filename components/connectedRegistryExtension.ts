@@ -8,14 +8,14 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
-import { cidrProblem } from "./network";
+import { cidrProblem } from "./lib/network";
 import { clusterIPProblem, registryEndpointOf } from "./lib/addresses";
 import { deactivation as deactivationOperation } from "./operations/deactivation";
 import { operationResource } from "./operations/register";
 import { RegistryCertificate } from "./registryCertificate";
-import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./validation";
-import { mapAll, mapInput } from "./inputs";
-import { CertificatePems, expiryWarning, servingCertificateProblem } from "./x509";
+import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./lib/validation";
+import { mapAll, mapInput } from "./lib/inputs";
+import { CertificatePems, expiryWarning, servingCertificateProblem } from "./lib/x509";
 
 /** The kind of cluster the extension is installed on. */
 export enum ClusterType {

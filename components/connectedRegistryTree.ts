@@ -15,9 +15,9 @@ import {
   ConnectedRegistryMode,
   ParentEndpointProtocol,
 } from "./connectedRegistry";
-import { checkConnectedRegistryName, checkRepository } from "./connectedRegistryChecks";
+import { checkConnectedRegistryName, checkRepository } from "./lib/connectedRegistryChecks";
 import { descendantsOf, HierarchyNode, orderTree } from "./lib/hierarchy";
-import { inputError, isKnown, knownValue, oneOf } from "./validation";
+import { inputError, isKnown, knownValue, oneOf } from "./lib/validation";
 
 /** One connected registry of a {@link ConnectedRegistryTree}. */
 export interface ConnectedRegistryTreeNode {

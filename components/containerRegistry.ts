@@ -6,11 +6,11 @@ import {
   parseImageReference,
   registryNameProblem,
   sourceRegistryProblem,
-} from "./acrNames";
-import { parseRegistryId } from "./armId";
-import { mapAll, mapInput } from "./inputs";
+} from "./lib/acrNames";
+import { parseRegistryId } from "./lib/armId";
+import { mapAll, mapInput } from "./lib/inputs";
 import { ImageImport, ImportMode } from "./imageImport";
-import { Check, inputError, knownValue, oneOf, validateKnown } from "./validation";
+import { Check, inputError, knownValue, oneOf, validateKnown } from "./lib/validation";
 import { StatefulResourceOptions, checkedStatefulOptions, withStatefulOptions } from "./lib/childOptions";
 
 /** Registry service tier. */

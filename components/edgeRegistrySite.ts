@@ -15,11 +15,11 @@ import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from
 import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
-import { parseRegistryId, registryChildId, registryId as registryArmId, subscriptionOf } from "./armId";
-import { inputError, knownValue } from "./validation";
+import { parseRegistryId, registryChildId, registryId as registryArmId, subscriptionOf } from "./lib/armId";
+import { inputError, knownValue } from "./lib/validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
-import { mapInput } from "./inputs";
+import { mapInput } from "./lib/inputs";
 import { registryEndpointOf } from "./lib/addresses";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */

@@ -9,12 +9,12 @@ import {
   sourceImageOf,
   sourceRegistryProblem,
   untaggedTargetRepository,
-} from "./acrNames";
-import { registryIdProblem } from "./armId";
+} from "./lib/acrNames";
+import { registryIdProblem } from "./lib/armId";
 import { ImageImportInputs, imageImportOperation } from "./operations/imageImport";
 import { operationResource } from "./operations/register";
-import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
-import { mapAll, mapInput } from "./inputs";
+import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
+import { mapAll, mapInput } from "./lib/inputs";
 
 /** What an import does when a target tag already exists in the registry. */
 export enum ImportMode {

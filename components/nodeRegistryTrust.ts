@@ -2,11 +2,11 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { trustedCertificateCheck } from "./pem";
-import { registryHostProblem } from "./imageReference";
+import { trustedCertificateCheck } from "./lib/pem";
+import { registryHostProblem } from "./lib/imageReference";
 import { INSTALL_SCRIPT, READY_SCRIPT } from "./lib/nodeTrustScripts";
 import { isPublicRegistry } from "./lib/publicRegistries";
-import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
+import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
 
 /** Why the installer runs as uid 0 (the one workload baseline it cannot meet). */
 const ROOT_REASON = "writes containerd's root-owned hosts directory on the node";

@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { cidrProblem, ipAddressProblem } from "./network";
-import { inputError, knownValue, oneOf, validateKnown } from "./validation";
+import { cidrProblem, ipAddressProblem } from "./lib/network";
+import { inputError, knownValue, oneOf, validateKnown } from "./lib/validation";
 
 /** The key algorithm of the CA and the server certificate. */
 export enum CertificateKeyAlgorithm {

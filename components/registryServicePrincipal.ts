@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { v5 as uuidv5 } from "uuid";
-import { parseRegistryId, registryIdProblem } from "./armId";
-import { inputError, oneOf, validateKnown, validateWhenKnown } from "./validation";
-import { mapInput } from "./inputs";
+import { parseRegistryId, registryIdProblem } from "./lib/armId";
+import { inputError, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
+import { mapInput } from "./lib/inputs";
 
 /** The built-in ACR role granted on the registry. */
 export enum AcrRole {

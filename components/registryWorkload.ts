@@ -10,9 +10,9 @@ import {
   registryHostProblem,
   repositoryProblem,
   tagProblem,
-} from "./imageReference";
-import { checkExclusive, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./validation";
-import { mapAll, mapInput } from "./inputs";
+} from "./lib/imageReference";
+import { checkExclusive, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
+import { mapAll, mapInput } from "./lib/inputs";
 import {
   WorkloadProbe,
   checkProbe,

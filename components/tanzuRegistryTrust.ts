@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
-import { leafSubjects, trustedCertificateCheck } from "./pem";
-import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./validation";
+import { leafSubjects, trustedCertificateCheck } from "./lib/pem";
+import { inputError, isKnown, knownValue, oneOf, validateKnown } from "./lib/validation";
 
 /** API version of `TkgServiceConfiguration` (vSphere with Tanzu Supervisor). */
 export enum TkgApiVersion {

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { EdgeRegistrySite } from "../components";
 import { readSiteConfig } from "./siteConfig";
-import { deployHubSite } from "./hubSite";
+import { deployHubSite } from "../fleet/site";
 
 const config = new pulumi.Config();
 // In a fleet (`hubStack` set), the hub stack owns the cloud side; this stack deploys the cluster side only.

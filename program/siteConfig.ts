@@ -17,7 +17,7 @@ import {
 
 /**
  * Keys of the site's cloud side (registry, connected registry, tokens): with `hubStack` the hub's inventory owns
- * them, so a site stack that sets them is refused (program/hubSite.ts).
+ * them, so a site stack that sets them is refused (fleet/site.ts).
  */
 export const cloudSideConfigKeys = [
   "resourceGroupName",

@@ -1,4 +1,4 @@
-import "./mocks";
+import "./harness/mocks";
 import {
   defaultTargetTags,
   ImageReference,
@@ -8,7 +8,7 @@ import {
   sourceRegistryProblem,
   targetTagProblem,
   untaggedTargetRepository,
-} from "../components/acrNames";
+} from "../components/lib/acrNames";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
 

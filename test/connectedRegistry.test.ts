@@ -6,7 +6,16 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { cloud, constructionError, fakePassword, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
+import {
+  cloud,
+  constructionError,
+  fakePassword,
+  isSecret,
+  resetCloud,
+  settle,
+  SUBSCRIPTION_ID,
+  unwrap,
+} from "./harness/mocks";
 import {
   ConnectedRegistry,
   ConnectedRegistryArgs,

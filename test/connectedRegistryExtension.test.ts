@@ -3,12 +3,12 @@
  * are exactly the seeds' `--config` flags and its protected settings exactly the seeds' protected file
  * keys (secret, base64 values decoding to the PEMs used); every bad input of issue 3 fails at construction.
  */
-import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
-import { revealSecrets } from "./tlsDouble";
-import { plainStateContaining, resetPlainState } from "./plainState";
+import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
+import { revealSecrets } from "./harness/tlsDouble";
+import { plainStateContaining, resetPlainState } from "./harness/plainState";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { expiredSelfSigned, opensslSelfSigned, TestCertificate } from "./certificates";
+import { expiredSelfSigned, opensslSelfSigned, TestCertificate } from "./harness/certificates";
 import { ClusterType, ConnectedRegistryExtension, ConnectedRegistryExtensionArgs, TlsMode } from "../components";
 
 const EXT = "azure-native:kubernetesconfiguration:Extension";

@@ -10,7 +10,7 @@
  * - `permissions update --add R`: the target and its ancestors get R with the target's mode actions;
  *   `--remove R`: R's actions are stripped from the target and its descendants.
  */
-import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
+import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
 import {
   ConnectedRegistry,
   ConnectedRegistryMode,

@@ -6,10 +6,10 @@
  * Resource options are read from the RegisterResource requests the engine receives (registrationOptions.ts),
  * because Pulumi mocks pass only type, name, inputs and provider to `newResource`.
  */
-import { cloud, constructionError, resetCloud, settle, unwrap } from "./mocks";
-import { recordRegistrations } from "./registrationOptions";
-import { kubernetesObjects, validateKubernetesObject } from "./kubernetesSchemas";
-import { runPolicies } from "./policyHarness";
+import { cloud, constructionError, resetCloud, settle, unwrap } from "./harness/mocks";
+import { recordRegistrations } from "./harness/registrationOptions";
+import { kubernetesObjects, validateKubernetesObject } from "./harness/kubernetesSchemas";
+import { runPolicies } from "./harness/policyHarness";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConnectedRegistry,

@@ -3,8 +3,8 @@
  * wiring between the parts (connection string into the extension, client token into the pull secret, the
  * cluster IP into the workload image) and the site's own validation.
  */
-import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
-import { revealSecrets } from "./plainState";
+import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
+import { revealSecrets } from "./harness/plainState";
 import {
   ConnectedRegistryMode,
   ContainerdDistribution,

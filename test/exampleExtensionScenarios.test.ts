@@ -2,8 +2,8 @@
  * The four TLS/trust examples of seed 000 evaluated under mocks: each builds the quickstart's cloud side
  * and an extension whose settings and protected-setting keys are exactly the seed's for that scenario.
  */
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
-import { revealSecrets } from "./tlsDouble";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
+import { revealSecrets } from "./harness/tlsDouble";
 import type * as pulumi from "@pulumi/pulumi";
 
 const EXT = "azure-native:kubernetesconfiguration:Extension";

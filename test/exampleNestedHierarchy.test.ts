@@ -3,7 +3,7 @@
  * level's extension on its own cluster, the floors syncing from onprem's address and trusting its CA.
  */
 import { X509Certificate } from "node:crypto";
-import { cloud, isSecret, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
 import type * as pulumi from "@pulumi/pulumi";
 
 it("declares the three-level tree with each level on its own cluster", async () => {

@@ -1,5 +1,5 @@
 /** examples/registry-sync evaluated under mocks: the registry with its import and the connected registry. */
-import { cloud, isSecret, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
 import type * as pulumi from "@pulumi/pulumi";
 
 it("creates the registry, the hello-world import and a ReadOnly connected registry with one client token", async () => {

@@ -2,12 +2,12 @@
  * Every example and the root program, evaluated under mocks with its own config (Pulumi.yaml defaults and, where
  * present, its example stack), registers no duplicate URN and passes every mandatory rule of the policy pack.
  */
-import { cloud } from "./mocks";
+import { cloud } from "./harness/mocks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProgram } from "../bin/planProgram";
-import { evaluateWithPolicies, mandatory } from "./policyHarness";
+import { loadProgram } from "../plan/program";
+import { evaluateWithPolicies, mandatory } from "./harness/policyHarness";
 
 const root = path.join(__dirname, "..");
 const programs = [

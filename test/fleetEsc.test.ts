@@ -6,10 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { yaml } from "../bin/planProgram";
+import { yaml } from "../plan/program";
 import { loginSettings } from "../components/operations/login";
 import { siteConfigKeys } from "../program/siteConfig";
-import { hubOwnedKeys } from "../program/hubSite";
+import { hubOwnedKeys } from "../fleet/site";
 
 const dir = path.join(__dirname, "..", "fleet", "esc");
 interface Environment {

@@ -3,15 +3,15 @@
  * (secret half secret), config errors naming the key, and the offline plan's diff when a site is added or removed
  * (`npm run plan -- <dir> --json`, run as a child process, compared with `diffPlans`).
  */
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProgram } from "../bin/planProgram";
-import { diffPlans } from "../bin/planDiff";
-import { PlannedResource } from "../bin/planModel";
+import { loadProgram } from "../plan/program";
+import { diffPlans } from "../plan/diff";
+import { PlannedResource } from "../plan/model";
 import { deployHub } from "../fleet/hub/hub";
 
 const repo = path.resolve(__dirname, "..");

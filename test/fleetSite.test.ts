@@ -3,13 +3,13 @@
  * `StackReference` (mocked: `pulumi:pulumi:StackReference` answers with the outputs the hub program itself produced
  * under the same mocks) and deploys the cluster side only: no registry, connected registry or token in the site stack.
  */
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProgram } from "../bin/planProgram";
+import { loadProgram } from "../plan/program";
 import { deployHub } from "../fleet/hub/hub";
-import { deployHubSite, siteOf } from "../program/hubSite";
-import { revealSecrets } from "./plainState";
-import { opensslSelfSigned } from "./certificates";
+import { deployHubSite, siteOf } from "../fleet/site";
+import { revealSecrets } from "./harness/plainState";
+import { opensslSelfSigned } from "./harness/certificates";
 
 const project = pulumi.getProject();
 const HUB_STACK = "contoso/edge-registry-hub/prod";

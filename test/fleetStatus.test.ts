@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { FakeFleetSite, addFakeFleet } from "./fakes/fleet";
-import { type SiteStatus, loadSites, waves } from "../bin/fleetStatus";
+import { type SiteStatus, loadSites, waves } from "../fleet/status/status";
 
 const repo = path.resolve(__dirname, "..");
 let fake: FakeAzure;

@@ -1,4 +1,4 @@
-import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./mocks";
+import { cloud, constructionError, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageImport, ImageImportArgs, ImportMode } from "../components";
 

@@ -1,7 +1,7 @@
 /** mapInput/mapAll: plain results for known arguments, the same results through apply for unknown ones. */
-import { unwrap } from "./mocks";
+import { unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
-import { isDeepKnown, mapAll, mapInput } from "../components/inputs";
+import { isDeepKnown, mapAll, mapInput } from "../components/lib/inputs";
 
 describe("isDeepKnown", () => {
   it("is true for literals, arrays and plain objects without outputs", () => {

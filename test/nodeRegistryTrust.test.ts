@@ -1,4 +1,4 @@
-import { cloud, constructionError, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, constructionError, resetCloud, settle, unwrap } from "./harness/mocks";
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

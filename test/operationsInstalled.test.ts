@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPacked } from "../bin/packInstall";
+import { installPacked } from "./harness/packInstall";
 import { addFakeAcr } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { ensureBuilt } from "./harness/build";

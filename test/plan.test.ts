@@ -9,10 +9,10 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../bin/planModel";
-import { diffPlans, renderDiff } from "../bin/planDiff";
-import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../bin/planProgram";
-import { opensslSelfSigned } from "./certificates";
+import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../plan/model";
+import { diffPlans, renderDiff } from "../plan/diff";
+import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../plan/program";
+import { opensslSelfSigned } from "./harness/certificates";
 
 const repo = path.resolve(__dirname, "..");
 const fixture = path.join(__dirname, "fixtures", "plan-program");

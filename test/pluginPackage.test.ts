@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPacked } from "../bin/packInstall";
+import { installPacked } from "./harness/packInstall";
 import { ensureBuilt } from "./harness/build";
 import { describePluginDrive } from "./harness/pluginDrive";
 

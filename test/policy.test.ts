@@ -1,4 +1,4 @@
-import { cloud } from "./mocks";
+import { cloud } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
@@ -8,7 +8,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { policies } from "../policy/policies";
 import { isPrivateHost, normaliseHost, parseImage } from "../policy/rules/images";
 import { dockerConfigServers } from "../policy/rules/pullSecrets";
-import { RawResource, Violation, evaluateWithPolicies, mandatory, runPolicies, urnOf } from "./policyHarness";
+import { RawResource, Violation, evaluateWithPolicies, mandatory, runPolicies, urnOf } from "./harness/policyHarness";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown string during preview
 const DIGEST = "sha256:" + "a".repeat(64);

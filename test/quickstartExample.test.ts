@@ -2,9 +2,9 @@
  * examples/quickstart (seed 001 end to end) under mocks: the resources of every step, the secure defaults,
  * and the wiring from the connected registry to the pod.
  */
-import { cloud, isSecret, resetCloud, settle, unwrap } from "./mocks";
-import { revealSecrets } from "./plainState";
-import { mandatory, runPolicies } from "./policyHarness";
+import { cloud, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
+import { revealSecrets } from "./harness/plainState";
+import { mandatory, runPolicies } from "./harness/policyHarness";
 
 it("creates every step of the quickstart with the secure defaults", async () => {
   resetCloud();

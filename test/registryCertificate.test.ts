@@ -2,7 +2,7 @@
  * RegistryCertificate under mocks: exact @pulumi/tls inputs, secrecy, base64 forms, and (through the
  * tls double's real X.509) a chain that verifies with the requested SANs.
  */
-import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as crypto from "node:crypto";
 import { CertificateKeyAlgorithm, RegistryCertificate } from "../components";
 

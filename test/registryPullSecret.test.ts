@@ -1,10 +1,10 @@
-import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./mocks";
-import { plainStateContaining, resetPlainState, revealSecrets, isSecretValue } from "./plainState";
-import { kubernetesObjects, validateKubernetesObject } from "./kubernetesSchemas";
+import { cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
+import { plainStateContaining, resetPlainState, revealSecrets, isSecretValue } from "./harness/plainState";
+import { kubernetesObjects, validateKubernetesObject } from "./harness/kubernetesSchemas";
 import { execFileSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryPullSecret, RegistryPullSecretArgs } from "../components";
-import { dockerConfigJsonOf } from "../components/dockerConfig";
+import { dockerConfigJsonOf } from "../components/lib/dockerConfig";
 
 const SECRET = "kubernetes:core/v1:Secret";
 const PATCH = "kubernetes:core/v1:ServiceAccountPatch";

@@ -1,5 +1,5 @@
-import { SUBSCRIPTION_ID, cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./mocks";
-import { plainStateContaining, resetPlainState } from "./plainState";
+import { SUBSCRIPTION_ID, cloud, constructionError, isSecret, resetCloud, settle, unwrap } from "./harness/mocks";
+import { plainStateContaining, resetPlainState } from "./harness/plainState";
 import * as pulumi from "@pulumi/pulumi";
 import { validate as isUuid, version as uuidVersion } from "uuid";
 import { AcrRole, RegistryServicePrincipal, RegistryServicePrincipalArgs } from "../components";

@@ -1,6 +1,6 @@
-import { cloud, constructionError, resetCloud, settle, unwrap } from "./mocks";
-import { kubernetesObjects, validateKubernetesObject } from "./kubernetesSchemas";
-import { runPolicies } from "./policyHarness";
+import { cloud, constructionError, resetCloud, settle, unwrap } from "./harness/mocks";
+import { kubernetesObjects, validateKubernetesObject } from "./harness/kubernetesSchemas";
+import { runPolicies } from "./harness/policyHarness";
 import * as pulumi from "@pulumi/pulumi";
 import { ImagePullPolicy, RegistryWorkload, RegistryWorkloadArgs, SeccompProfileType } from "../components";
 

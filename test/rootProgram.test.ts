@@ -2,10 +2,10 @@
  * The root program (Pulumi.yaml `main: program/`) with the committed example stack config, and its config
  * errors: a missing or wrong key fails with a message naming the key.
  */
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProgram } from "../bin/planProgram";
+import { loadProgram } from "../plan/program";
 import { readSiteConfig } from "../program/siteConfig";
 
 const root = path.join(__dirname, "..");

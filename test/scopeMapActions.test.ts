@@ -1,6 +1,6 @@
 /** Scope-map actions against the az CLI behaviour written down in platform-facts §1. */
-import { repositoryScopeActions, syncScopeMapActions } from "../components/scopeMapActions";
-import { checkCron, checkNotification, durationSeconds } from "../components/connectedRegistryChecks";
+import { repositoryScopeActions, syncScopeMapActions } from "../components/lib/scopeMapActions";
+import { checkCron, checkNotification, durationSeconds } from "../components/lib/connectedRegistryChecks";
 
 it("builds the platform-facts §1 example exactly (myconnectedregistry, hello-world, ReadOnly)", () => {
   expect(syncScopeMapActions("myconnectedregistry", "ReadOnly", ["hello-world"])).toEqual([

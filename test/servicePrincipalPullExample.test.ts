@@ -1,8 +1,8 @@
 /** examples/service-principal-pull (seed 002) evaluated under mocks, with kubectl, the upstream schemas and the policy pack as oracles. */
-import { SUBSCRIPTION_ID, cloud, isSecret, settle, unwrap } from "./mocks";
-import { plainStateContaining, resetPlainState, revealSecrets } from "./plainState";
-import { kubernetesObjects, validateKubernetesObject } from "./kubernetesSchemas";
-import { evaluateWithPolicies, Violation } from "./policyHarness";
+import { SUBSCRIPTION_ID, cloud, isSecret, settle, unwrap } from "./harness/mocks";
+import { plainStateContaining, resetPlainState, revealSecrets } from "./harness/plainState";
+import { kubernetesObjects, validateKubernetesObject } from "./harness/kubernetesSchemas";
+import { evaluateWithPolicies, Violation } from "./harness/policyHarness";
 import { execFileSync } from "node:child_process";
 import type * as pulumi from "@pulumi/pulumi";
 

@@ -1,7 +1,7 @@
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { testCertificates } from "./fixtures/certs";
-import { revealSecrets } from "./plainState";
+import { revealSecrets } from "./harness/plainState";
 
 // examples/tanzu-private-registry (seed 003) evaluated under mocks with its config set.
 it("trusts the registry CA through the Supervisor's TkgServiceConfiguration", async () => {

@@ -1,4 +1,4 @@
-import { cloud, constructionError, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, constructionError, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { TanzuRegistryTrust, TkgApiVersion, TkgCni } from "../components";
 import { TestCertificates, testCertificates } from "./fixtures/certs";

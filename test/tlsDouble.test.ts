@@ -2,7 +2,7 @@
  * The `@pulumi/tls` test double must build what the provider builds: checked here against openssl
  * (an oracle nobody here wrote): `openssl x509 -text -noout`, `openssl req -verify` and `openssl verify`.
  */
-import { cloud, resetCloud, settle, unwrap } from "./mocks";
+import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";

@@ -4,7 +4,7 @@
  * delete-before-replace outages.
  *
  * `test/fixtures/urns-*.json` hold the URNs (without stack and project) of the root program and every example
- * as an earlier version planned them, recorded with `node -r ./bin/register.js bin/planUrns.ts --all <checkout>`:
+ * as an earlier version planned them, recorded with `node -r ./bin/register.js plan/urns.ts --all <checkout>`:
  * `urns-main-41be14b.json` is main before the first release; record `urns-v<version>.json` at each release
  * (README "Releases"). Every recorded version is checked.
  *
@@ -13,16 +13,16 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlannedResource } from "../bin/planModel";
-import { diffPlans, renderDiff } from "../bin/planDiff";
-import { azureNativePathParameters, forcedChanges } from "../bin/planReplacements";
+import { PlannedResource } from "../plan/model";
+import { diffPlans, renderDiff } from "../plan/diff";
+import { azureNativePathParameters, forcedChanges } from "../plan/replacements";
 
 const repo = path.resolve(__dirname, "..");
 
 function planUrns(): Promise<{ [label: string]: { [key: string]: string[] } }> {
-  const planUrnsModule = JSON.stringify(path.join(repo, "bin", "planUrns.ts"));
+  const planUrnsModule = JSON.stringify(path.join(repo, "plan", "urns.ts"));
   return new Promise((resolve, reject) => {
-    // Like `planUrns.ts --all`, but with every resource's alias keys too (--all prints the keys only).
+    // Like `plan/urns.ts --all`, but with every resource's alias keys too (--all prints the keys only).
     execFile(
       process.execPath,
       [

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { yaml } from "../bin/planProgram";
+import { yaml } from "../plan/program";
 
 interface Step {
   uses?: string;

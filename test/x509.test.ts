@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { expiredSelfSigned } from "./certificates";
-import { cidrContains, cidrProblem, ipAddressProblem } from "../components/network";
-import { expiryWarning, servingCertificateProblem } from "../components/x509";
+import { expiredSelfSigned } from "./harness/certificates";
+import { cidrContains, cidrProblem, ipAddressProblem } from "../components/lib/network";
+import { expiryWarning, servingCertificateProblem } from "../components/lib/x509";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "x509-check-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

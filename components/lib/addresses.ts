@@ -3,7 +3,7 @@
  * get as its cluster IP, and the registry endpoint form of an address (`[v6]`).
  */
 import * as net from "node:net";
-import { parseCidr } from "../network";
+import { parseCidr } from "./network";
 
 /** The 128-bit (or 32-bit) value of an address `net.isIP` accepts. */
 function toBigInt(address: string): bigint {

@@ -8,7 +8,7 @@
  * `registryOptions`, so every language can set them and a reader sees which resource they reach.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { inputError } from "../validation";
+import { inputError } from "./validation";
 
 /** Resource options for one stateful child resource (plain values: they must be known when the program runs). */
 export interface StatefulResourceOptions {

@@ -1,5 +1,5 @@
 /** The connected registry connection string (platform-facts §2). */
-import { inputError } from "../validation";
+import { inputError } from "./validation";
 
 /** Connection string as `az acr connected-registry get-settings` prints it (no trailing `;`). */
 export function formatConnectionString(

@@ -10,7 +10,7 @@
  * descendants' repository actions are already among each ancestor's own, so removing a child removes exactly
  * its gateway actions, as `delete --cleanup` does.
  */
-import { gatewayScopeActions, repositoryActionsForMode, repositoryScopeActions } from "../scopeMapActions";
+import { gatewayScopeActions, repositoryActionsForMode, repositoryScopeActions } from "./scopeMapActions";
 
 /** One connected registry of a tree, as far as scope maps and the parent rules are concerned. */
 export interface HierarchyNode {

@@ -3,7 +3,7 @@
  * `NameIsDNSSubdomain` for Deployments, `NameIsDNS1035Label` for Services), including the names the Kubernetes
  * provider generates: an object without `metadata.name` gets `<resource name>-<8 random lowercase hex>`.
  */
-import { inputError } from "../validation";
+import { inputError } from "./validation";
 
 /** Length of the provider's random suffix, with its `-`. */
 const AUTO_NAME_SUFFIX = "-" + "a".repeat(8);

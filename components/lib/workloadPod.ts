@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { firstDuplicate, inputError, isKnown } from "../validation";
+import { firstDuplicate, inputError, isKnown } from "./validation";
 
 /** An HTTP GET health check (Kubernetes `HTTPGetAction` with a numeric port). */
 export interface ProbeHttpGetAction {

@@ -39,8 +39,8 @@
  */
 import type { ImportImageParameters, Registry } from "@azure/arm-containerregistry";
 import type { CheckFailure, Operation, OperationContext, OperationDiff, RegistryClient } from "./operation";
-import { parseImageReference, registryNameProblem, targetTagProblem } from "../acrNames";
-import { parseRegistryId, registryIdProblem, subscriptionOf } from "../armId";
+import { parseImageReference, registryNameProblem, targetTagProblem } from "../lib/acrNames";
+import { parseRegistryId, registryIdProblem, subscriptionOf } from "../lib/armId";
 import { acrDigestReader, AcrDigestReader, callTimeoutMs, distributionDigest } from "../lib/registryDigests";
 
 /** The import request (the resource's inputs), as the component builds it. */

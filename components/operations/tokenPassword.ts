@@ -50,7 +50,7 @@
  * a new token replaces the resource. `expiry` compares as instants (`…Z` equals `….000Z`); a new
  * instant or `rotationTrigger` rotates. An explicit `subscriptionId` equal to the token's is no change.
  */
-import { parseRegistryId } from "../armId";
+import { parseRegistryId } from "../lib/armId";
 import type { CheckFailure, Operation, OperationDiff, RegistryClient } from "./operation";
 
 /** Inputs of a `TokenPassword` resource. */

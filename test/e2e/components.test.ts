@@ -5,7 +5,7 @@
  * and skopeo on loopback: a node that installed the trust files and uses the pull secret can pull; a
  * certificate made for another IP, an untrusted CA and a wrong password fail with the real error texts.
  */
-import { cloud, resetCloud, settle, unwrap } from "../mocks";
+import { cloud, resetCloud, settle, unwrap } from "../harness/mocks";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -29,7 +29,7 @@ import * as https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
-import { opensslSelfSigned } from "../certificates";
+import { opensslSelfSigned } from "../harness/certificates";
 import { readBody, send, type ArmRequest, type ArmResponse, type FakeAzure } from "./azure";
 
 /** An image of the source registry: one manifest, or an index of several platform manifests. */

@@ -8,7 +8,7 @@
  * Run: `node -r ./bin/register.js test/harness/gateScenario.ts <case>`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cloud, settle } from "../mocks";
+import { cloud, settle } from "./mocks";
 import { ConnectedRegistry, ConnectedRegistryArgs, ConnectedRegistryMode } from "../../components";
 
 const failures: string[] = [];

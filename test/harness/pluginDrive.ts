@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { addFakeAcr, type FakeAcr } from "../fakes/acr";
 import { startFakeImport, type FakeImport } from "../fakes/acrImport";
 import { startFakeAzure, type FakeAzure } from "../fakes/azure";
-import { cloud, defaultOutputRules, SUBSCRIPTION_ID } from "../mocks";
+import { cloud, defaultOutputRules, SUBSCRIPTION_ID } from "./mocks";
 import { startFakeEngine, type FakeEngine, type Registration } from "./engine";
 import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
 

@@ -1,5 +1,5 @@
 /** Renders an offline plan for people: the resource tree with inputs, stack outputs and counts by type. */
-import { PlannedResource, PlanValue, SECRET, UNKNOWN, compare, elide, treeOrder } from "./planModel";
+import { PlannedResource, PlanValue, SECRET, UNKNOWN, compare, elide, treeOrder } from "./model";
 
 /** One scalar as printed: strings quoted (JSON), long ones summarised, the two markers bare. */
 export function formatScalar(value: PlanValue): string {

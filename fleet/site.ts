@@ -15,10 +15,10 @@ import {
   RegistryWorkload,
   TlsMode,
 } from "../components";
-import { subscriptionOf } from "../components/armId";
+import { subscriptionOf } from "../components/lib/armId";
 import { registryEndpointOf } from "../components/lib/addresses";
-import type { HubSite, HubSiteSecrets } from "../fleet/hub/hub";
-import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "./siteConfig";
+import type { HubSite, HubSiteSecrets } from "./hub/hub";
+import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "../program/siteConfig";
 
 /** Keys of the cloud side: with `hubStack` they belong to the hub's inventory, so setting them here is a mistake. */
 export const hubOwnedKeys = cloudSideConfigKeys;

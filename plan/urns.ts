@@ -2,8 +2,8 @@
  * The URNs of a program's resources (without stack and project) and, for each, every earlier URN its
  * aliases cover — to check that an upgrade of this package keeps every resource of a previous version:
  *
- *   node -r ./bin/register.js bin/planUrns.ts <program dir> [--stack <name>]
- *   node -r ./bin/register.js bin/planUrns.ts --all [<checkout>]     # the root program and every example
+ *   node -r ./bin/register.js plan/urns.ts <program dir> [--stack <name>]
+ *   node -r ./bin/register.js plan/urns.ts --all [<checkout>]     # the root program and every example
  *
  * The first prints `{"<key>": ["<key>", "<alias key>", ...]}`; `--all` prints `{"<dir> <stack>": ["<key>", ...]}`
  * for every program and stack file of a checkout (as the pull-request plan does), which is how
@@ -12,10 +12,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { evaluate } from "./plan";
-import { candidateKeys } from "./planDiff";
-import { compare, resourceKey } from "./planModel";
-import { loadProgram, parseArgs } from "./planProgram";
+import { evaluate } from "./index";
+import { candidateKeys } from "./diff";
+import { compare, resourceKey } from "./model";
+import { loadProgram, parseArgs } from "./program";
 
 /** Every resource's key and the keys it may have had (its own first). */
 export async function programUrns(programDir: string, stack?: string): Promise<{ [key: string]: string[] }> {

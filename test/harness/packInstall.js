@@ -7,7 +7,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const root = path.join(__dirname, "..");
+const root = path.join(__dirname, "..", "..");
 
 /** Packs and installs into `dir`; returns the tarball's file list and the installed package directory. */
 function installPacked(dir) {

@@ -10,7 +10,7 @@
  * Typical use:
  * ```ts
  * import { cloud, resetCloud, settle, unwrap } from "./mocks";
- * import { ContainerRegistry } from "../components";
+ * import { ContainerRegistry } from "../../components";
  * beforeEach(() => resetCloud());
  * it("...", async () => {
  *   const registry = new ContainerRegistry("acr", { resourceGroupName: "rg" });

@@ -7,7 +7,7 @@
  * still returns the placeholder string (it cannot return an unknown value).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_PLACEHOLDER } from "./planProgram";
+import { SECRET_PLACEHOLDER } from "./program";
 
 const SECRET_GETTERS = [
   "getSecret",

@@ -16,10 +16,10 @@ import {
   type HttpClient,
   type Pipeline,
 } from "@azure/core-rest-pipeline";
-import { createOperationContext, retryOptions } from "../components/operations/client";
-import type { AzureLogin } from "../components/operations/login";
-import { parseInventory } from "../fleet/hub/inventory";
-import { yaml } from "./planProgram";
+import { createOperationContext, retryOptions } from "../../components/operations/client";
+import type { AzureLogin } from "../../components/operations/login";
+import { parseInventory } from "../hub/inventory";
+import { yaml } from "../../plan/program";
 
 /** Where a site's resources are, as the status needs them. */
 export interface StatusSite {

@@ -5,7 +5,7 @@
  * ```ts
  * import { cloud } from "./mocks";
  * import { evaluateWithPolicies, mandatory } from "./policyHarness";
- * const { violations } = await evaluateWithPolicies(() => require("../examples/quickstart"));
+ * const { violations } = await evaluateWithPolicies(() => require("../../examples/quickstart"));
  * expect(mandatory(violations)).toEqual([]);
  * ```
  */
@@ -18,7 +18,7 @@ import {
   StackValidationPolicy,
   unknownCheckingProxy,
 } from "@pulumi/policy";
-import { policies as packPolicies } from "../policy/policies";
+import { policies as packPolicies } from "../../policy/policies";
 
 /** A resource to check: what the engine would pass the policies. */
 export interface RawResource {

@@ -6,12 +6,12 @@
  * and through the new plan's aliases (a resource's own, and those its ancestors' aliases give it, as the engine
  * computes them), so a renamed or re-parented resource with an alias is an update, not a replacement.
  * An update whose changed properties include one the provider cannot change in place is marked as a
- * replacement, with the property and the rule that forces it (planReplacements.ts), and with the outage
+ * replacement, with the property and the rule that forces it (replacements.ts), and with the outage
  * when the old resource is deleted before the new one exists (`deleteBeforeReplace`).
  */
-import { PlannedResource, PlanValue, compare, resourceKey, treeOrder } from "./planModel";
-import { formatEntry, formatScalar } from "./planText";
-import { ForcedChange, forcedChanges } from "./planReplacements";
+import { PlannedResource, PlanValue, compare, resourceKey, treeOrder } from "./model";
+import { formatEntry, formatScalar } from "./text";
+import { ForcedChange, forcedChanges } from "./replacements";
 
 /** One changed property of an updated resource. */
 export interface PropertyChange {

@@ -1,0 +1,260 @@
+/**
+ * Offline plan: what `pulumi preview` would create, without cloud credentials or the Pulumi CLI.
+ *
+ *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]
+ *
+ * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
+ * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
+ * provider would compute is unknown, so it prints as `(known after deploy)`; secrets print as `[secret]`.
+ * Encrypted config values cannot be decrypted offline: secret getters return an unknown secret (see secrets.ts).
+ * Validation errors print as `error: <message>` and the exit code is 1.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { PlannedResource, redactObject, treeOrder, urnKey } from "./model";
+import { renderText } from "./text";
+import { diffPlans, renderDiff } from "./diff";
+import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./program";
+import { unknownSecretConfig } from "./secrets";
+
+// The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
+interface Struct {
+  toJavaScript(): { [key: string]: unknown };
+}
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): Struct | undefined;
+  getDeletebeforereplace?(): boolean;
+  getReplaceonchangesList?(): string[];
+  getAliasesList?(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+}
+interface ReadRequest extends RegisterRequest {
+  getProperties(): Struct | undefined;
+}
+type Callback = (error: unknown, response?: unknown) => void;
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+  readResource(req: ReadRequest, callback: Callback): Promise<void>;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): Struct | undefined }, callback: Callback): void;
+  invoke(req: { getTok(): string }, callback: Callback): Promise<void>;
+}
+interface Settings {
+  getMonitor(): MockMonitor;
+  waitForRPCs(): Promise<void>;
+}
+
+/** Evaluates the program under preview mocks and returns its resources, redacted. Throws the program's error. */
+export async function evaluate(settings: ProgramSettings): Promise<PlannedResource[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as Settings;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const resproto = require("@pulumi/pulumi/proto/resource_pb") as {
+    ResourceInvokeResponse: new () => { setUnknown(unknown: boolean): void };
+  };
+  const secrets = [SECRET_PLACEHOLDER];
+  const resources = new Map<string, PlannedResource>();
+  const duplicates: string[] = [];
+  const record = (req: RegisterRequest, object: Struct | undefined, read: boolean) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    if (resources.has(urn)) {
+      duplicates.push(urn);
+    }
+    resources.set(urn, {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      custom: read || req.getCustom(),
+      ...(read ? { read: true } : {}),
+      inputs: redactObject(object?.toJavaScript(), secrets),
+      ...replacementOptions(req),
+    });
+  };
+  /** The options that decide how the engine replaces the resource, and its aliases as keys. */
+  const replacementOptions = (req: RegisterRequest): Partial<PlannedResource> => {
+    const options: Partial<PlannedResource> = {};
+    if (req.getDeletebeforereplace?.()) {
+      options.deleteBeforeReplace = true;
+    }
+    const replaceOnChanges = req.getReplaceonchangesList?.() ?? [];
+    if (replaceOnChanges.length > 0) {
+      options.replaceOnChanges = replaceOnChanges;
+    }
+    const aliases = (req.getAliasesList?.() ?? []).map((alias) => {
+      const spec = alias.getSpec();
+      if (!spec) {
+        return urnKey(alias.getUrn());
+      }
+      const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+      return urnKey(monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName()));
+    });
+    if (aliases.length > 0) {
+      options.aliases = [...new Set(aliases)];
+    }
+    return options;
+  };
+
+  // Preview: providers echo the inputs (secrets stay wrapped as secrets) and compute nothing else, so every
+  // other output stays unknown, as does the id.
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: undefined, state: withAutoNameUnknown(args.type, args.inputs) }),
+    call: () => ({}),
+  };
+  await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
+  pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+  unknownSecretConfig(); // a secure: placeholder is never checked as the real value
+  const monitor = runtimeSettings.getMonitor();
+  // URNs as the engine makes them (the mock monitor drops the parent chain and adds the stack's type).
+  monitor.newUrn = (parent, type, name) => {
+    const parentType = parent ? parent.split("::")[2] : pulumi.runtime.rootPulumiStackTypeName;
+    const qualified = parentType === pulumi.runtime.rootPulumiStackTypeName ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${settings.stack}::${settings.project}::${qualified}::${name}`;
+  };
+  const { registerResource, readResource, registerResourceOutputs, invoke } = monitor;
+  monitor.registerResource = (req, callback) => {
+    record(req, req.getObject(), false);
+    return registerResource.call(monitor, req, callback);
+  };
+  monitor.readResource = (req, callback) => {
+    record(req, req.getProperties(), true);
+    return readResource.call(monitor, req, callback);
+  };
+  monitor.registerResourceOutputs = (req, callback) => {
+    const resource = resources.get(req.getUrn());
+    if (resource?.type === pulumi.runtime.rootPulumiStackTypeName) {
+      resource.outputs = redactObject(req.getOutputs()?.toJavaScript(), secrets);
+    }
+    registerResourceOutputs.call(monitor, req, callback);
+  };
+  monitor.invoke = async (req, callback) => {
+    if (req.getTok() === "pulumi:pulumi:getResource") {
+      return invoke.call(monitor, req, callback);
+    }
+    // Data sources (e.g. the client config) answer only with real credentials: unknown in an offline preview.
+    const response = new resproto.ResourceInvokeResponse();
+    response.setUnknown(true);
+    callback(null, response);
+  };
+
+  process.chdir(path.dirname(settings.entry));
+  await pulumi.runtime.runInPulumiStack(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(settings.entry) as unknown;
+    const main = typeof program === "function" ? program : (program as { default?: unknown })?.default;
+    return typeof main === "function" ? await (main as () => unknown)() : program;
+  });
+  await runtimeSettings.waitForRPCs();
+  if (duplicates.length > 0) {
+    throw new Error(`Duplicate resource URN '${duplicates[0]}'; try giving it a unique name`);
+  }
+  return treeOrder([...resources.values()]);
+}
+
+/**
+ * An error as preview shows it: only the message for validation, configuration and resource errors and for
+ * errors of the command itself (`entry` undefined); with the stack trace for any other error of the program.
+ */
+export function describeError(error: unknown, entry: string | undefined): string {
+  if (!(error instanceof Error)) {
+    return `error: ${String(error)}`;
+  }
+  const expected = entry === undefined || isPulumiError(error);
+  if (expected) {
+    return `error: ${error.message}`;
+  }
+  return `error: Running program '${entry}' failed with an unhandled exception:\n${error.stack ?? error.message}`;
+}
+
+function isPulumiError(error: unknown): boolean {
+  return (
+    pulumi.InputPropertyError.isInstance(error) ||
+    pulumi.InputPropertiesError.isInstance(error) ||
+    pulumi.RunError.isInstance(error) ||
+    pulumi.ResourceError.isInstance(error)
+  );
+}
+
+/** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let firstError: unknown;
+  const onError = (error: unknown) => {
+    firstError ??= error;
+  };
+  process.on("uncaughtException", onError);
+  process.on("unhandledRejection", onError);
+  // The program's and the SDK's console output (`info: ...`) must not mix with the plan on stdout.
+  const consoleLog = console.log;
+  console.log = console.error;
+  let output: string | undefined;
+  let entry: string | undefined;
+  try {
+    const options = parseArgs(argv);
+    const base = process.env.INIT_CWD ?? process.cwd();
+    const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
+    const previous =
+      options.diff === undefined
+        ? undefined
+        : (JSON.parse(fs.readFileSync(path.resolve(base, options.diff), "utf8")) as PlannedResource[]);
+    entry = settings.entry;
+    const resources = await evaluate(settings);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
+    if (firstError === undefined && log.hasErrors()) {
+      firstError = new Error("the program logged errors (see above)");
+    }
+    if (firstError === undefined) {
+      if (previous !== undefined) {
+        const heading = `Offline plan: ${settings.project} (${settings.stack})`;
+        output = renderDiff(heading, diffPlans(previous, resources));
+      } else if (options.json) {
+        output =
+          JSON.stringify(
+            resources.map((r) => ({ ...r, aliases: undefined })),
+            null,
+            2,
+          ) + "\n";
+      } else {
+        output = renderText(settings.project, settings.stack, resources);
+      }
+    }
+  } catch (error) {
+    onError(error);
+  } finally {
+    console.log = consoleLog;
+  }
+  if (firstError !== undefined) {
+    process.stderr.write(`${describeError(firstError, entry)}\n`);
+    return 1;
+  }
+  process.stdout.write(output ?? "");
+  return 0;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/**
+ * Kubernetes objects without `metadata.name` are auto-named by the provider: in a real preview that name is
+ * unknown, so dependants (e.g. a pod's `imagePullSecrets`) must show `(known after deploy)`, not nothing.
+ */
+function withAutoNameUnknown(type: string, inputs: { [key: string]: any }): { [key: string]: any } {
+  const metadata = inputs.metadata;
+  if (!type.startsWith("kubernetes:") || metadata === null || typeof metadata !== "object" || "name" in metadata) {
+    return inputs;
+  }
+  return { ...inputs, metadata: { ...metadata, name: pulumi.runtime.unknownValue } };
+}
