@@ -4,14 +4,14 @@
  * hardened defaults of the components must pass it. Runs the exported policies through `policyHarness` (never a
  * `PolicyPack`, which would start a gRPC server).
  */
-import { cloud } from "./mocks";
+import { cloud } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeRegistryTrust, RegistryPullSecret, RegistryWorkload } from "../components";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { policies } from "../policy/policies";
 import { hostPathAllowed, normaliseHostPath } from "../policy/rules/hostPaths";
-import { RawResource, Violation, evaluateWithPolicies, mandatory, runPolicies } from "./policyHarness";
+import { RawResource, Violation, evaluateWithPolicies, mandatory, runPolicies } from "./harness/policyHarness";
 import { TestCertificates, testCertificates } from "./fixtures/certs";
 
 const DIGEST = "sha256:" + "b".repeat(64);
@@ -576,8 +576,8 @@ describe("the components' hardened defaults pass the pack", () => {
   });
 });
 
-it("the README's policy table lists every policy with its level", () => {
-  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+it("the policy table (docs/policy-pack.md) lists every policy with its level", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "docs", "policy-pack.md"), "utf8");
   const rows = readme.split("\n").filter((line) => line.startsWith("| `"));
   for (const policy of policies) {
     const row = rows.find((line) => line.split("|")[1].includes(`\`${policy.name}\``));

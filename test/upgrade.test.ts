@@ -6,7 +6,7 @@
  * `test/fixtures/urns-*.json` hold the URNs (without stack and project) of the root program and every example
  * as an earlier version planned them, recorded with `node -r ./bin/register.js plan/urns.ts --all <checkout>`:
  * `urns-main-41be14b.json` is main before the first release; record `urns-v<version>.json` at each release
- * (README "Releases"). Every recorded version is checked.
+ * (docs/development.md "Releases"). Every recorded version is checked.
  *
  * No `./mocks` import: the plan installs its own preview mocks in a child process.
  */

@@ -88,11 +88,11 @@ export interface LoginSetting {
   readonly key: string;
   /** Environment variables, in order. */
   readonly env: readonly string[];
-  /** What it is (README table). */
+  /** What it is (docs/authentication.md table). */
   readonly description: string;
 }
 
-/** Every setting azure-native's login reads, keyed by config key (the README table is generated from this). */
+/** Every setting azure-native's login reads, keyed by config key (the docs/authentication.md table is generated from this). */
 export const loginSettings = {
   clientId: {
     key: "clientId",

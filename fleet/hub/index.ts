@@ -1,6 +1,6 @@
 /**
- * The hub program of a fleet: the cloud side of every site from the inventory in stack config. See the README's
- * "A fleet of sites" section and `Pulumi.example.yaml` next to this file.
+ * The hub program of a fleet: the cloud side of every site from the inventory in stack config. See docs/fleet.md,
+ * and `Pulumi.example.yaml` next to this file.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deployHub } from "./hub";
