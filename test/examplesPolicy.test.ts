@@ -38,10 +38,8 @@ it.each(programs.map((dir) => [path.relative(root, dir) || "(root program)", dir
       settings.secretKeys.map((key) => key.replace(`${settings.project}:`, `${project}:`)),
     );
     const { resources, violations } = await evaluateWithPolicies(() => {
-      jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require(settings.entry);
-      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(settings.entry);
     });
     expect(cloud.duplicateUrns).toEqual([]);
     expect(resources.length).toBeGreaterThan(0);
