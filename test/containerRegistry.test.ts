@@ -243,7 +243,7 @@ describe("bad input fails at construction, naming the argument", () => {
       "retentionDays",
     ],
     ["retention out of range", "badacr", { retentionDays: 400 }, "retentionDays"],
-    ["a bad IP rule", "badacr", { networkRules: { ipRules: ["10.0.0.0/8", "300.1.1.1"] } }, "networkRules.ipRules[1]"],
+    ["a bad IP rule", "badacr", { networkRules: { ipRules: ["198.51.100.0/24", "300.1.1.1"] } }, "networkRules.ipRules[1]"],
     [
       "a bad default action",
       "badacr",

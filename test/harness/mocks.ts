@@ -163,6 +163,31 @@ export const defaultOutputRules: Record<string, OutputRule> = {
       },
     };
   },
+  // A registry's private endpoint: as Azure reports it, one record for the login server and one per data endpoint
+  // (`<name>.<region>.data.azurecr.io`, present whether or not the dedicated data endpoint is on), each with a
+  // private address from the subnet.
+  "azure-native:network:PrivateEndpoint": ({ inputs, name }, cloud) => {
+    const rg = inputs.resourceGroupName;
+    const target = String(inputs.privateLinkServiceConnections?.[0]?.privateLinkServiceId ?? "");
+    const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i.exec(target);
+    const registry = match ? cloud.findRegistry(match[1], match[2]) : undefined;
+    const registryName = String(registry?.state.name ?? "").toLowerCase();
+    const location = registry?.state.location ?? DEFAULT_LOCATION;
+    const octet = 4 + cloud.ofType("azure-native:network:PrivateEndpoint").length * 2;
+    return {
+      id: `${armPrefix(rg)}/providers/Microsoft.Network/privateEndpoints/${name}-1a2b3c`,
+      state: {
+        name: `${name}-1a2b3c`,
+        provisioningState: "Succeeded",
+        customDnsConfigs: registry
+          ? [
+              { fqdn: `${registryName}.azurecr.io`, ipAddresses: [`10.1.0.${octet}`] },
+              { fqdn: `${registryName}.${location}.data.azurecr.io`, ipAddresses: [`10.1.0.${octet + 1}`] },
+            ]
+          : [],
+      },
+    };
+  },
   "azure-native:authorization:RoleAssignment": ({ inputs, name }) => ({
     id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? name}`,
   }),
