@@ -343,7 +343,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       withStatefulOptions({ parent: this }, registryOptions),
     );
     if (encryption && pulumi.runtime.isDryRun()) {
-      pulumi.log.warn(
+      void pulumi.log.warn(
         "customerManagedKey is a create-time setting: Azure encrypts a registry with it only when the registry is created, " +
           "and refuses to add or remove it later (that update fails; the registry is not replaced). To encrypt an existing " +
           "registry, create a new one and import its images.",
@@ -656,7 +656,7 @@ function lockLevelOf(args: ContainerRegistryArgs): pulumi.Input<RegistryLockLeve
   if (level !== undefined) {
     readOnly(level);
     if (level === RegistryLockLevel.ReadOnly) {
-      pulumi.log.warn(
+      void pulumi.log.warn(
         "lock.level ReadOnly: no token, scope map, connected registry, token password or private endpoint connection " +
           "under this registry can be created, changed or deleted until the lock is removed (ConnectedRegistry components " +
           "using it fail); pushes and pulls still work. CanNotDelete only blocks deletes.",
