@@ -298,7 +298,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const softDelete = softDeleteOf(args);
     const endpoints = privateEndpointPlans(name, args.privateEndpoints ?? []);
     const diagnostics = args.diagnostics && diagnosticsPlan(args.diagnostics);
-    const lockLevel = args.lock && lockLevelOf(args);
+    const lockLevel = args.lock && lockLevelOf(args, this);
     const encryption = args.customerManagedKey && encryptionOf(args.customerManagedKey);
     const importNames = importChildNames(name, args.imports ?? []);
     const registryOptions = checkedStatefulOptions("registryOptions", args.registryOptions);
@@ -637,7 +637,7 @@ function diagnosticsPlan(spec: RegistryDiagnostics): RegistryDiagnostics {
 }
 
 /** The lock level, refused where it would break this component's own writes under the registry. */
-function lockLevelOf(args: ContainerRegistryArgs): pulumi.Input<RegistryLockLevel> {
+function lockLevelOf(args: ContainerRegistryArgs, component: pulumi.Resource): pulumi.Input<RegistryLockLevel> {
   const lock = args.lock!;
   if (lock === null || typeof lock !== "object" || lock.level === undefined) {
     throw inputError("lock.level", 'is required: "CanNotDelete" or "ReadOnly".');
@@ -659,7 +659,8 @@ function lockLevelOf(args: ContainerRegistryArgs): pulumi.Input<RegistryLockLeve
       void pulumi.log.warn(
         "lock.level ReadOnly: no token, scope map, connected registry, token password or private endpoint connection " +
           "under this registry can be created, changed or deleted until the lock is removed (ConnectedRegistry components " +
-          "using it fail); pushes and pulls still work. CanNotDelete only blocks deletes.",
+          "using it fail), and no diagnostic setting changes; pushes and pulls still work. CanNotDelete only blocks deletes.",
+        component,
       );
     }
     return level;
