@@ -197,14 +197,14 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     name: "acr-admin-user-disabled",
     description: "Container registries have the admin user disabled (CKV_AZURE_137, Azure Policy dc921057).",
     enforcementLevel: "mandatory",
-    types: [registry.REGISTRY_TYPE],
+    types: registry.isRegistryType,
     problems: (props) => [registry.adminUserProblem(props)],
   }),
   resourcePolicy({
     name: "acr-anonymous-pull-disabled",
     description: "Container registries have anonymous pull disabled (CKV_AZURE_138).",
     enforcementLevel: "mandatory",
-    types: [registry.REGISTRY_TYPE],
+    types: registry.isRegistryType,
     problems: (props) => [registry.anonymousPullProblem(props)],
   }),
   stackPolicy({
@@ -219,22 +219,45 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     description:
       "Container registries enable the retention policy for untagged manifests (CKV_AZURE_167). Advisory: Premium only, and hygiene rather than exposure.",
     enforcementLevel: "advisory",
-    types: [registry.REGISTRY_TYPE],
+    types: registry.isRegistryType,
     problems: (props) => [registry.retentionProblem(props)],
   }),
   resourcePolicy({
     name: "acr-arm-audience-token-disabled",
     description: "Container registries disable ARM-audience token authentication (Azure Policy 42781ec6).",
     enforcementLevel: "advisory",
-    types: [registry.REGISTRY_TYPE],
+    types: registry.isRegistryType,
     problems: (props) => [registry.armAudienceProblem(props)],
+  }),
+  resourcePolicy({
+    name: "acr-data-endpoint-enabled",
+    description:
+      "Container registries serve layers from a dedicated data endpoint (CKV_AZURE_237). Advisory: mandatory only for registries connected registries sync from (acr-data-endpoint-for-connected-registries).",
+    enforcementLevel: "advisory",
+    types: registry.isRegistryType,
+    problems: (props) => [registry.dataEndpointProblem(props)],
+  }),
+  resourcePolicy({
+    name: "acr-public-network-restricted",
+    description:
+      "Premium container registries deny public traffic by default: network rules with default action Deny, or public network access disabled (Azure Policy d0793b48, PSRule Azure.ACR.Firewall). Advisory: edge sites sync over the internet unless private connectivity exists.",
+    enforcementLevel: "advisory",
+    types: registry.isRegistryType,
+    problems: (props) => [registry.publicNetworkProblem(props)],
+  }),
+  stackPolicy({
+    name: "acr-audit-logs",
+    description:
+      "Every container registry in the stack has a diagnostic setting with ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents (PSRule Azure.ACR.AuditLogs). Advisory: the destination belongs to the landing zone.",
+    enforcementLevel: "advisory",
+    findings: (resources) => registry.auditLogFindings(resources),
   }),
   resourcePolicy({
     name: "connected-registry-read-only",
     description:
       "Connected registries use ReadOnly mode, the Arc extension's secure default (platform-facts §1); ReadWrite lets an edge push.",
     enforcementLevel: "advisory",
-    types: [registry.CONNECTED_REGISTRY_TYPE],
+    types: registry.isConnectedRegistryType,
     problems: (props) => [registry.readWriteConnectedRegistryProblem(props)],
   }),
   resourcePolicy({

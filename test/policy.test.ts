@@ -2,6 +2,7 @@ import { cloud } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
+import * as monitor from "@pulumi/azure-native/monitor";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -24,11 +25,21 @@ const registryProps = () => ({
   adminUserEnabled: false,
   anonymousPullEnabled: false,
   dataEndpointEnabled: true,
+  networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] },
   policies: {
     retentionPolicy: { days: 7, status: "enabled" },
     azureADAuthenticationAsArmPolicy: { status: "disabled" },
   },
 });
+
+const REGISTRY_ID =
+  "/subscriptions/8f2b1d6e-3c4a-4e5f-9a7b-1c2d3e4f5a6b/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/edgeacr";
+const WORKSPACE_ID =
+  "/subscriptions/8f2b1d6e-3c4a-4e5f-9a7b-1c2d3e4f5a6b/resourceGroups/ops/providers/Microsoft.OperationalInsights/workspaces/law";
+const auditLogs = [
+  { category: "ContainerRegistryLoginEvents", enabled: true },
+  { category: "ContainerRegistryRepositoryEvents", enabled: true },
+];
 
 const hardenedContainer = (image: string) => ({
   name: "app",
@@ -63,6 +74,11 @@ const deploymentProps = (image = `${EDGE}/hello-world@${DIGEST}`) => ({
 function secureStack(): RawResource[] {
   return [
     { type: "azure-native:containerregistry:Registry", name: "acr", props: registryProps() },
+    {
+      type: "azure-native:monitor:DiagnosticSetting",
+      name: "acr-logs",
+      props: { resourceUri: REGISTRY_ID, workspaceId: WORKSPACE_ID, logs: auditLogs },
+    },
     {
       type: "azure-native:containerregistry:ConnectedRegistry",
       name: "site1",
@@ -109,7 +125,9 @@ describe("policy pack definition", () => {
   it("has unique names, and every description names its baseline (Checkov, Trivy, Azure Policy or platform-facts)", () => {
     expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
     for (const policy of policies) {
-      expect(`${policy.name}: ${policy.description}`).toMatch(/CKV_|KSV\d|Azure Policy [0-9a-f]{8}|platform-facts §\d/);
+      expect(`${policy.name}: ${policy.description}`).toMatch(
+        /CKV_|KSV\d|Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z]+\.[A-Za-z]+|platform-facts §\d/,
+      );
     }
   });
 
@@ -117,6 +135,9 @@ describe("policy pack definition", () => {
     expect(policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).toEqual([
       "acr-retention-policy-enabled",
       "acr-arm-audience-token-disabled",
+      "acr-data-endpoint-enabled",
+      "acr-public-network-restricted",
+      "acr-audit-logs",
       "connected-registry-read-only",
       "extension-node-trust-when-distribution-off",
       "k8s-image-digest",
@@ -152,7 +173,7 @@ describe("each insecure resource is flagged by the right rule", () => {
       "data endpoint off",
       "acr",
       (p) => (p.dataEndpointEnabled = false),
-      ["acr-data-endpoint-for-connected-registries"],
+      ["acr-data-endpoint-for-connected-registries", "acr-data-endpoint-enabled"],
     ],
     ["no retention (ARM default)", "acr", (p) => delete p.policies.retentionPolicy, ["acr-retention-policy-enabled"]],
     [
@@ -549,7 +570,8 @@ describe("image and host helpers", () => {
 describe("evaluateWithPolicies", () => {
   /** A hand-written program with raw resources that mimic the components' secure defaults. */
   function secureProgram(adminUserEnabled = false) {
-    new containerregistry.Registry("acr", { ...registryProps(), adminUserEnabled });
+    const acr = new containerregistry.Registry("acr", { ...registryProps(), adminUserEnabled });
+    new monitor.DiagnosticSetting("acr-logs", { resourceUri: acr.id, workspaceId: WORKSPACE_ID, logs: auditLogs });
     new containerregistry.ConnectedRegistry("site1", {
       resourceGroupName: "rg",
       registryName: "edgeacr",
@@ -580,10 +602,11 @@ describe("evaluateWithPolicies", () => {
       "azure-native:containerregistry:ConnectedRegistry",
       "azure-native:containerregistry:Registry",
       "azure-native:kubernetesconfiguration:Extension",
+      "azure-native:monitor:DiagnosticSetting",
       "kubernetes:apps/v1:Deployment",
       "kubernetes:core/v1:Secret",
     ]);
-    expect(cloud.resources).toHaveLength(5);
+    expect(cloud.resources).toHaveLength(6);
     expect(mandatory(violations)).toEqual([]);
     expect(names(violations)).toEqual(["k8s-image-digest"]); // the tag is pinned, the digest is only advised
   });
@@ -591,5 +614,93 @@ describe("evaluateWithPolicies", () => {
   it("catches an insecure override in such a program", async () => {
     const { violations } = await evaluateWithPolicies(() => secureProgram(true));
     expect(names(mandatory(violations))).toEqual(["acr-admin-user-disabled"]);
+  });
+});
+
+describe("registries a larger program builds itself, in any azure-native version (issue 27)", () => {
+  const versioned = (type: string, props: Record<string, any>): RawResource => ({ type, name: "acr", props });
+  const types = [
+    "azure-native:containerregistry:Registry",
+    "azure-native:containerregistry/v20250401:Registry",
+    "azure-native:containerregistry/v20231101preview:Registry",
+  ];
+
+  it.each(types)("%s: admin user and anonymous pull are mandatory, the rest advisory", async (type) => {
+    const open = { ...registryProps(), adminUserEnabled: true, anonymousPullEnabled: true };
+    delete (open as any).networkRuleSet;
+    const violations = await runPolicies([versioned(type, open)]);
+    expect(names(mandatory(violations))).toEqual(["acr-admin-user-disabled", "acr-anonymous-pull-disabled"]);
+    expect(names(violations.filter((v) => v.enforcementLevel === "advisory"))).toEqual([
+      "acr-audit-logs",
+      "acr-public-network-restricted",
+    ]);
+  });
+
+  it("a bare azure-native registry (ARM defaults) gets every advisory: data endpoint, retention, ARM tokens, network, logs", async () => {
+    const violations = await runPolicies([
+      versioned("azure-native:containerregistry/v20250401:Registry", {
+        resourceGroupName: "rg",
+        registryName: "bareacr",
+        sku: { name: "Premium" },
+      }),
+    ]);
+    expect(mandatory(violations)).toEqual([]);
+    expect(names(violations)).toEqual([
+      "acr-arm-audience-token-disabled",
+      "acr-audit-logs",
+      "acr-data-endpoint-enabled",
+      "acr-public-network-restricted",
+      "acr-retention-policy-enabled",
+    ]);
+  });
+
+  it("counts versioned connected registries for the mandatory data endpoint rule", async () => {
+    const stack = [
+      versioned("azure-native:containerregistry/v20250401:Registry", {
+        ...registryProps(),
+        dataEndpointEnabled: false,
+      }),
+      {
+        type: "azure-native:containerregistry/v20250401:ConnectedRegistry",
+        name: "site1",
+        props: { resourceGroupName: "rg", registryName: "edgeacr", mode: "ReadOnly" },
+      },
+    ];
+    const violations = await runPolicies(stack);
+    expect(names(mandatory(violations))).toEqual(["acr-data-endpoint-for-connected-registries"]);
+  });
+
+  it("acr-public-network-restricted: Deny rules or disabled public access pass; Allow, or no rule set, does not; non-Premium is not judged", async () => {
+    const policy = policies.filter((p) => p.name === "acr-public-network-restricted");
+    const run = (props: Record<string, any>) =>
+      runPolicies([versioned(types[0], { ...registryProps(), ...props })], { policies: policy });
+    expect(await run({})).toEqual([]);
+    expect(await run({ networkRuleSet: undefined, publicNetworkAccess: "Disabled" })).toEqual([]);
+    expect(await run({ networkRuleSet: { defaultAction: "Allow" } })).toHaveLength(1);
+    expect(await run({ networkRuleSet: undefined })).toHaveLength(1);
+    expect(await run({ networkRuleSet: undefined, sku: { name: "Standard" } })).toEqual([]);
+    expect(await run({ networkRuleSet: { defaultAction: UNKNOWN } })).toEqual([]);
+    const [violation] = await run({ networkRuleSet: undefined });
+    expect(violation.message).toContain("PSRule Azure.ACR.Firewall");
+  });
+
+  it("acr-audit-logs: a setting on another registry, a missing category, or disabled logs do not count; audit groups do", async () => {
+    const policy = policies.filter((p) => p.name === "acr-audit-logs");
+    const registry = versioned(types[0], registryProps());
+    const setting = (props: Record<string, any>): RawResource => ({
+      type: "azure-native:monitor:DiagnosticSetting",
+      name: "logs",
+      props: { resourceUri: REGISTRY_ID, workspaceId: WORKSPACE_ID, logs: auditLogs, ...props },
+    });
+    const run = (...resources: RawResource[]) => runPolicies([registry, ...resources], { policies: policy });
+    expect(await run(setting({}))).toEqual([]);
+    expect(await run(setting({ resourceUri: REGISTRY_ID.toUpperCase() }))).toEqual([]);
+    expect(await run(setting({ logs: [{ categoryGroup: "audit", enabled: true }] }))).toEqual([]);
+    expect(await run({ ...setting({}), type: "azure-native:insights/v20210501preview:DiagnosticSetting" })).toEqual([]);
+    expect(await run(setting({ resourceUri: REGISTRY_ID.replace("edgeacr", "otheracr") }))).toHaveLength(1);
+    expect(await run(setting({ logs: [auditLogs[0]] }))).toHaveLength(1);
+    expect(await run(setting({ logs: auditLogs.map((l) => ({ ...l, enabled: false })) }))).toHaveLength(1);
+    expect(await run()).toHaveLength(1);
+    expect(await run(setting({ resourceUri: UNKNOWN }))).toEqual([]);
   });
 });

@@ -83,6 +83,10 @@ it("renders only objects valid against the upstream Kubernetes schemas", () => {
   for (const object of objects) validateKubernetesObject(object);
 });
 
-it("passes the policy pack; only the advisory digest rule notes the seed's tag v1", () => {
-  expect(violations.map((v) => [v.enforcementLevel, v.policy])).toEqual([["advisory", "k8s-image-digest"]]);
+it("passes the policy pack; only advisories: the registry's open network and missing audit logs (the seed has no landing zone), and the seed's tag v1", () => {
+  expect(violations.map((v) => [v.enforcementLevel, v.policy]).sort()).toEqual([
+    ["advisory", "acr-audit-logs"],
+    ["advisory", "acr-public-network-restricted"],
+    ["advisory", "k8s-image-digest"],
+  ]);
 });

@@ -59,3 +59,26 @@ const tokenIdPattern =
 export function tokenNameOf(nameOrId: string): string | undefined {
   return nameOrId.startsWith("/") ? tokenIdPattern.exec(nameOrId)?.[1] : nameOrId;
 }
+
+/**
+ * The reason `id` is not the ARM id of a resource of `resourceType` (e.g. `Microsoft.Network/virtualNetworks/subnets`,
+ * matched case-insensitively, one name per type segment), or undefined when it is one. `example` ends the message.
+ */
+export function resourceIdProblem(id: string, resourceType: string, example: string): string | undefined {
+  const [namespace, ...types] = resourceType.split("/");
+  const path = types.map((type) => `/${escapeRegExp(type)}/[^/]+`).join("");
+  const pattern = new RegExp(
+    `^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/${escapeRegExp(namespace)}${path}$`,
+    "i",
+  );
+  return pattern.test(id) ? undefined : `"${id}" is not the ARM id of a ${resourceType}; expected e.g. ${example}.`;
+}
+
+/** The last segment of an ARM id (the resource's name). */
+export function resourceNameOf(id: string): string {
+  return id.split("/").filter(Boolean).pop() ?? id;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

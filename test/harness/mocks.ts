@@ -163,6 +163,62 @@ export const defaultOutputRules: Record<string, OutputRule> = {
       },
     };
   },
+  // What a landing zone provides: ARM ids shaped as Azure returns them (the components check the shape).
+  "azure-native:network:VirtualNetwork": ({ inputs, name }) => {
+    const vnet = inputs.virtualNetworkName ?? `${name}1a2b3c`;
+    return {
+      id: `${armPrefix(inputs.resourceGroupName)}/providers/Microsoft.Network/virtualNetworks/${vnet}`,
+      state: { name: vnet },
+    };
+  },
+  "azure-native:network:Subnet": ({ inputs, name }) => {
+    const subnet = inputs.subnetName ?? `${name}1a2b3c`;
+    return {
+      id: `${armPrefix(inputs.resourceGroupName)}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${subnet}`,
+      state: { name: subnet },
+    };
+  },
+  "azure-native:privatedns:PrivateZone": ({ inputs, name }) => {
+    const zone = inputs.privateZoneName ?? name;
+    return {
+      id: `${armPrefix(inputs.resourceGroupName)}/providers/Microsoft.Network/privateDnsZones/${zone}`,
+      state: { name: zone },
+    };
+  },
+  "azure-native:operationalinsights:Workspace": ({ inputs, name }) => {
+    const workspace = inputs.workspaceName ?? `${name}1a2b3c`;
+    return {
+      id: `${armPrefix(inputs.resourceGroupName)}/providers/Microsoft.OperationalInsights/workspaces/${workspace}`,
+      state: { name: workspace, customerId: fakeGuid(`workspace:${workspace}`) },
+    };
+  },
+  // A registry's private endpoint: as Azure reports it, one record for the login server and one per data endpoint
+  // (`<name>.<region>.data.azurecr.io`, present whether or not the dedicated data endpoint is on), each with a
+  // private address from the subnet.
+  "azure-native:network:PrivateEndpoint": ({ inputs, name }, cloud) => {
+    const rg = inputs.resourceGroupName;
+    const target = String(inputs.privateLinkServiceConnections?.[0]?.privateLinkServiceId ?? "");
+    const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i.exec(
+      target,
+    );
+    const registry = match ? cloud.findRegistry(match[1], match[2]) : undefined;
+    const registryName = String(registry?.state.name ?? "").toLowerCase();
+    const location = registry?.state.location ?? DEFAULT_LOCATION;
+    const octet = 4 + cloud.ofType("azure-native:network:PrivateEndpoint").length * 2;
+    return {
+      id: `${armPrefix(rg)}/providers/Microsoft.Network/privateEndpoints/${name}-1a2b3c`,
+      state: {
+        name: `${name}-1a2b3c`,
+        provisioningState: "Succeeded",
+        customDnsConfigs: registry
+          ? [
+              { fqdn: `${registryName}.azurecr.io`, ipAddresses: [`10.1.0.${octet}`] },
+              { fqdn: `${registryName}.${location}.data.azurecr.io`, ipAddresses: [`10.1.0.${octet + 1}`] },
+            ]
+          : [],
+      },
+    };
+  },
   "azure-native:authorization:RoleAssignment": ({ inputs, name }) => ({
     id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? name}`,
   }),
