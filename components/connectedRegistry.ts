@@ -61,6 +61,7 @@ import {
   validateWhenKnown,
 } from "./lib/validation";
 import { mapAll, mapInput } from "./lib/inputs";
+import { gatewayEndpointProblem } from "./lib/network";
 
 /** What a connected registry may do with the repositories it syncs. */
 export enum ConnectedRegistryMode {
@@ -262,12 +263,6 @@ export interface ConnectedRegistryArgs {
    */
   readonly tokenOptions?: StatefulResourceOptions;
 }
-
-/** `host` or `host:port` (IPv6 in brackets), without scheme or path. */
-const gatewayEndpointCheck: Check<string> = (value) =>
-  /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(?::\d{1,5})?$/.test(value) && value !== ""
-    ? undefined
-    : `"${value}" is not a gateway address; give the parent's host or host:port (e.g. its service cluster IP 192.100.100.1), without scheme or path.`;
 
 /**
  * The generated passwords of a token (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`): two slots,
@@ -497,7 +492,7 @@ function validateParent(
   const gatewayEndpoint = validateWhenKnown(
     "parentConnectedRegistry.gatewayEndpoint",
     parent.gatewayEndpoint,
-    gatewayEndpointCheck,
+    gatewayEndpointProblem,
   );
   const protocol = validateWhenKnown(
     "parentConnectedRegistry.endpointProtocol",

@@ -8,8 +8,7 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
-import { cidrProblem } from "./lib/network";
-import { clusterIPProblem, registryEndpointOf } from "./lib/addresses";
+import { cidrProblem, clusterIPProblem, registryEndpointOf } from "./lib/network";
 import { deactivation as deactivationOperation } from "./operations/deactivation";
 import { operationResource } from "./operations/register";
 import { RegistryCertificate } from "./registryCertificate";

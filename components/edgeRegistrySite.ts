@@ -20,7 +20,7 @@ import { inputError, knownValue } from "./lib/validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
 import { mapInput } from "./lib/inputs";
-import { registryEndpointOf } from "./lib/addresses";
+import { registryEndpointOf } from "./lib/network";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
