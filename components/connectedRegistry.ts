@@ -41,7 +41,7 @@ import {
   passwordExpiryWarning,
 } from "./lib/connectedRegistryChecks";
 import { formatConnectionString } from "./lib/connectionString";
-import { parentModeProblem, repositoryNotSyncedByParent, unionSyncActions } from "./lib/hierarchy";
+import { parentModeProblem, repositoryNotSyncedByParent } from "./lib/hierarchy";
 import { operationResource } from "./operations/register";
 import { tokenPassword, TokenPasswordInputs } from "./operations/tokenPassword";
 import {
@@ -532,8 +532,10 @@ function syncActions(
   descendants: ConnectedRegistryArgs["descendants"],
 ): pulumi.Input<string[]> {
   return mapAll([connectedRegistryName, mode, repositories, descendants], ([crName, m, repos, below]) =>
-    unionSyncActions(
-      syncScopeMapActions(crName, m, repos),
+    syncScopeMapActions(
+      crName,
+      m,
+      repos,
       (below ?? []).map((descendant, i) => {
         const path = `descendants[${i}]`;
         const problem = checkConnectedRegistryName(descendant.connectedRegistryName);
