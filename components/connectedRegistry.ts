@@ -35,8 +35,8 @@ import {
   checkTimestamp,
   checkTokenName,
   clientScopeMapName,
-  connectedRegistryNamePattern,
   continuousSchedule,
+  defaultConnectedRegistryName,
   normalizeCron,
   passwordExpiryWarning,
 } from "./lib/connectedRegistryChecks";
@@ -308,18 +308,6 @@ const notEmptyUnique: Check<string[]> = (items) => {
     ? undefined
     : `lists "${duplicate}" twice (names are compared lowercased); remove one.`;
 };
-
-/** Default connected registry name: the resource name without characters other than letters and digits. */
-function defaultConnectedRegistryName(name: string): string {
-  const derived = name.replace(/[^a-zA-Z0-9]/g, "");
-  if (!connectedRegistryNamePattern.test(derived)) {
-    throw inputError(
-      "connectedRegistryName",
-      `is not set, and the resource name "${name}" does not give a valid one ("${derived}"); set connectedRegistryName to 5-50 letters and digits.`,
-    );
-  }
-  return derived;
-}
 
 /** Passes a value on to the resources that take it only once a check passed (see {@link gateTogether}). */
 type Gate = <V>(value: pulumi.Input<V>) => pulumi.Input<V>;
