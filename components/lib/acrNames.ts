@@ -7,7 +7,7 @@
  * components lowercase), with Docker's defaults: no host means `docker.io`, and a one-component
  * Docker Hub path means `library/<name>` (`nginx` is `docker.io/library/nginx:latest`).
  */
-import { firstDuplicate, inputError } from "./validation";
+import { checkList, firstDuplicate } from "./validation";
 
 /** The reason `name` is not a valid registry name, or undefined when it is one. */
 export function registryNameProblem(name: string): string | undefined {
@@ -141,17 +141,11 @@ export function checkTargetTags(path: string, targets: readonly string[] | undef
   if (targets === undefined) {
     return;
   }
-  if (targets.length === 0) {
-    throw inputError(path, "must not be empty; omit it to use the default target (repository:tag of the source).");
-  }
-  targets.forEach((target, i) => {
-    const problem = targetTagProblem(target);
-    if (problem !== undefined) {
-      throw inputError(`${path}[${i}]`, problem);
+  checkList(path, targets, targetTagProblem, (list) => {
+    if (list.length === 0) {
+      return "must not be empty; omit it to use the default target (repository:tag of the source).";
     }
+    const duplicate = firstDuplicate(list);
+    return duplicate === undefined ? undefined : `"${duplicate}" is listed twice; list each target tag once.`;
   });
-  const duplicate = firstDuplicate(targets);
-  if (duplicate !== undefined) {
-    throw inputError(path, `"${duplicate}" is listed twice; list each target tag once.`);
-  }
 }

@@ -93,24 +93,34 @@ export function checkExclusive(args: Record<string, unknown>, hint: string): voi
   }
 }
 
-/** Validates a list argument: each item with `path[i]`, then the whole list with `path`; now when known, else once known. */
+/** Checks a plain list: each item with `path[i]`, then the whole list with `path`; throws the first failure. */
+export function checkList(
+  path: string,
+  items: readonly string[],
+  item: Check<string>,
+  list: Check<readonly string[]> = () => undefined,
+): void {
+  items.forEach((entry, i) => {
+    const reason = item(entry);
+    if (reason !== undefined) {
+      throw inputError(`${path}[${i}]`, reason);
+    }
+  });
+  const reason = list(items);
+  if (reason !== undefined) {
+    throw inputError(path, reason);
+  }
+}
+
+/** {@link checkList} on a list argument: now when it is known, else once it is. */
 export function validateList(
   path: string,
   value: pulumi.Input<pulumi.Input<string>[]>,
   item: Check<string>,
-  list: Check<string[]> = () => undefined,
+  list: Check<readonly string[]> = () => undefined,
 ): pulumi.Input<string[]> {
   return mapInput(value, (items) => {
-    items.forEach((entry, i) => {
-      const reason = item(entry);
-      if (reason !== undefined) {
-        throw inputError(`${path}[${i}]`, reason);
-      }
-    });
-    const reason = list(items);
-    if (reason !== undefined) {
-      throw inputError(path, reason);
-    }
+    checkList(path, items, item, list);
     return items;
   });
 }

@@ -28,7 +28,7 @@ import { readOnlyMode } from "./enums";
 export const maxClients = 50;
 
 /** A repository list: at least one, none twice (compared lowercased). */
-export const notEmptyUnique: Check<string[]> = (items) => {
+export const notEmptyUnique: Check<readonly string[]> = (items) => {
   if (items.length === 0) {
     return 'is empty; list at least one repository to sync, e.g. ["hello-world"].';
   }
