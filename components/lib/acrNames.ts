@@ -7,6 +7,7 @@
  * components lowercase), with Docker's defaults: no host means `docker.io`, and a one-component
  * Docker Hub path means `library/<name>` (`nginx` is `docker.io/library/nginx:latest`).
  */
+import { repositoryPattern, tagPattern } from "./imageReference";
 import { checkList, firstDuplicate } from "./validation";
 
 /** The reason `name` is not a valid registry name, or undefined when it is one. */
@@ -32,11 +33,8 @@ export interface ImageReference {
   digest?: string;
 }
 
-const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const repositoryPattern = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
 const hostPattern =
   /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::[0-9]{1,5})?$/;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const digestPattern = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 const example = "use [registry/]repository[:tag][@sha256:<digest>], e.g. mcr.microsoft.com/mcr/hello-world:latest";

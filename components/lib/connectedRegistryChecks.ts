@@ -3,6 +3,7 @@
  * schedules, ISO 8601 durations, notification patterns and password expiry. Each returns `undefined`
  * when the value is fine, or the reason (with how to fix it).
  */
+import { repositoryPattern } from "./imageReference";
 import { Check, inputError } from "./validation";
 
 /** Connected registry names (ARM 2025-11-01): `^[a-zA-Z0-9]*$`, 5-50 characters. */
@@ -69,9 +70,6 @@ export const checkClientTokenName: Check<string> = (value) =>
   (checkScopeMapName(clientScopeMapName(value)) === undefined
     ? undefined
     : `"${value}" is too long for its scope map "${clientScopeMapName(value)}" (at most 50 characters); use at most 40 characters.`);
-
-/** OCI distribution repository name grammar (path components separated by `/`). */
-const repositoryPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 /** Repository names are lowercased (like the az CLI) and must then follow the OCI grammar. */
 export const checkRepository: Check<string> = (value) =>

@@ -7,8 +7,13 @@ import { isIPv4, isIPv6 } from "node:net";
 
 const dnsName =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * The distribution grammar of a repository path: lowercase components of letters and digits joined by ".", "_",
+ * "__" or "-"s, separated by "/". The one copy of it; every check of a repository name in the package uses it.
+ */
+export const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** The distribution grammar of a tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-". */
+export const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
 
 const hostExamples = "e.g. myacr.azurecr.io, 192.100.100.1, registry.local:5000 or [fd00::1]:443";
