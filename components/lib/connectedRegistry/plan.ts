@@ -3,6 +3,10 @@
  * every argument checked (an `InputPropertyError` naming it, at preview when known, else in the apply that
  * produces the input it protects) and defaulted, and every value the resources take derived from them — plain
  * wherever the arguments are known. The component then only creates resources from the plan.
+ *
+ * The modules of this folder import the component's Args only as types (`import type`, erased when compiled:
+ * no module of lib/ loads a component at run time); the Args stay in connectedRegistry.ts, where the schema
+ * generator reads them with the class. Enum values: `enums.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedRegistryArgs } from "../../connectedRegistry";
