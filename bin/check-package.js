@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Proves `npm pack` yields a usable package, installed from the tarball into a scratch folder (offline):
-// - the library: `import "edge-registry"` resolves through `exports` to the compiled entry and exposes
-//   every component;
+// - the library: `import "edge-registry"` resolves through `exports["."]` to the compiled index.ts
+//   (`dist/index.js`, as index.ts says) and exposes every component;
 // - the plugin: `@pulumi/pulumi/cmd/run-plugin <package>` (what the Node language host runs for
 //   `pulumi package add`) starts the package's provider from `main` and prints its port.
 // Run after `npm run build` (`npm run check:package` does both).
@@ -58,7 +58,15 @@ async function main() {
     if (leaked.length > 0) {
       throw new Error(`npm pack includes files that are not part of the library: ${leaked.slice(0, 5).join(", ")}`);
     }
-    const library = createRequire(path.join(dir, "consumer.js"))("edge-registry");
+    // What index.ts tells consumers: "edge-registry" is the compiled index.ts, through exports["."].
+    const consumer = createRequire(path.join(dir, "consumer.js"));
+    const entry = fs.realpathSync(consumer.resolve("edge-registry"));
+    if (entry !== fs.realpathSync(path.join(packageDir, "dist", "index.js"))) {
+      throw new Error(
+        `"edge-registry" resolves to ${entry}, not the package's dist/index.js (package.json exports["."])`,
+      );
+    }
+    const library = consumer("edge-registry");
     const components = Object.entries(library).filter(
       ([, value]) => typeof value === "function" && /Resource/.test(String(Object.getPrototypeOf(value).name)),
     );

@@ -13,54 +13,24 @@
  * - per client token: a scope map `<token>-scope-map`, a token and a generated password, passed as
  *   `clientTokenIds` (with existing tokens, as az's `--client-tokens`);
  * - the connection string the Arc extension needs, as a secret.
+ *
+ * Shaped as pulumi-eks/awsx shape their components: the constructor validates the arguments and derives a plan
+ * of plain values (`lib/connectedRegistry/plan.ts`), then creates the resources from the plan, one method per
+ * group. The Args and enums stay here: the schema generator reads them with the class.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import { connectedRegistryIdProblem, registryChildId, tokenNameOf } from "./lib/armId";
-import {
-  StatefulResourceOptions,
-  checkedStatefulOptions,
-  withLifecycleOptions,
-  withStatefulOptions,
-} from "./lib/childOptions";
-import {
-  checkClientTokenName,
-  checkConnectedRegistryName,
-  checkCron,
-  checkDurationWithin,
-  checkNotification,
-  checkRegistryName,
-  checkRepository,
-  checkTimestamp,
-  checkTokenName,
-  clientScopeMapName,
-  connectedRegistryNamePattern,
-  continuousSchedule,
-  normalizeCron,
-  passwordExpiryWarning,
-} from "./lib/connectedRegistryChecks";
+import { tokenNameOf } from "./lib/armId";
+import { StatefulResourceOptions, withLifecycleOptions, withStatefulOptions } from "./lib/childOptions";
+import { clientScopeMapName } from "./lib/connectedRegistryChecks";
+import { ClientToken } from "./lib/connectedRegistry/clientTokens";
+import { ConnectedRegistryPlan, planConnectedRegistry } from "./lib/connectedRegistry/plan";
 import { formatConnectionString } from "./lib/connectionString";
-import { parentModeProblem, repositoryNotSyncedByParent, unionSyncActions } from "./lib/hierarchy";
+import { mapAll, mapInput } from "./lib/inputs";
+import { repositoryScopeActions } from "./lib/scopeMapActions";
 import { operationResource } from "./operations/register";
 import { tokenPassword, TokenPasswordInputs } from "./operations/tokenPassword";
-import {
-  readOnlyRepositoryActions,
-  readWriteRepositoryActions,
-  repositoryScopeActions,
-  syncScopeMapActions,
-} from "./lib/scopeMapActions";
-import {
-  Check,
-  firstDuplicate,
-  inputError,
-  isKnown,
-  knownValue,
-  oneOf,
-  validateKnown,
-  validateWhenKnown,
-} from "./lib/validation";
-import { mapAll, mapInput } from "./lib/inputs";
 
 /** What a connected registry may do with the repositories it syncs. */
 export enum ConnectedRegistryMode {
@@ -263,12 +233,6 @@ export interface ConnectedRegistryArgs {
   readonly tokenOptions?: StatefulResourceOptions;
 }
 
-/** `host` or `host:port` (IPv6 in brackets), without scheme or path. */
-const gatewayEndpointCheck: Check<string> = (value) =>
-  /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(?::\d{1,5})?$/.test(value) && value !== ""
-    ? undefined
-    : `"${value}" is not a gateway address; give the parent's host or host:port (e.g. its service cluster IP 192.100.100.1), without scheme or path.`;
-
 /**
  * The generated passwords of a token (`pulumi-nodejs:dynamic/edge-registry:TokenPassword`): two slots,
  * `value` is the current one (see components/operations/tokenPassword.ts for the rotation sequence).
@@ -281,307 +245,21 @@ function tokenPasswords(
   return operationResource(tokenPassword, name, props, ["username", "value"], opts);
 }
 
-/** Validates a list argument: each item with `path[i]`, then the whole list with `path`. */
-function validateList(
-  path: string,
-  value: pulumi.Input<pulumi.Input<string>[]>,
-  item: Check<string>,
-  list: Check<string[]> = () => undefined,
-): pulumi.Input<string[]> {
-  const run = (items: string[]): string[] => {
-    items.forEach((entry, i) => {
-      const reason = item(entry);
-      if (reason !== undefined) {
-        throw inputError(`${path}[${i}]`, reason);
-      }
-    });
-    const reason = list(items);
-    if (reason !== undefined) {
-      throw inputError(path, reason);
-    }
-    return items;
-  };
-  return mapInput(value, (items) => run(items));
+type TokenPasswords = ReturnType<typeof tokenPasswords>;
+
+/** The sync token: its ARM id and name, the token resource when this component manages it, its passwords. */
+interface SyncCredentials {
+  tokenId: pulumi.Input<string>;
+  tokenName: pulumi.Input<string>;
+  token: containerregistry.Token | undefined;
+  password: TokenPasswords;
 }
 
-const notEmptyUnique: Check<string[]> = (items) => {
-  if (items.length === 0) {
-    return 'is empty; list at least one repository to sync, e.g. ["hello-world"].';
-  }
-  const duplicate = firstDuplicate(items, (r) => r.toLowerCase());
-  return duplicate === undefined
-    ? undefined
-    : `lists "${duplicate}" twice (names are compared lowercased); remove one.`;
-};
-
-/** Default connected registry name: the resource name without characters other than letters and digits. */
-function defaultConnectedRegistryName(name: string): string {
-  const derived = name.replace(/[^a-zA-Z0-9]/g, "");
-  if (!connectedRegistryNamePattern.test(derived)) {
-    throw inputError(
-      "connectedRegistryName",
-      `is not set, and the resource name "${name}" does not give a valid one ("${derived}"); set connectedRegistryName to 5-50 letters and digits.`,
-    );
-  }
-  return derived;
-}
-
-/** Passes a value on to the resources that take it only once a check passed (see {@link gateTogether}). */
-type Gate = <V>(value: pulumi.Input<V>) => pulumi.Input<V>;
-
-/**
- * Checks several inputs together: now when all are known (a failure throws at preview), else inside the
- * `apply` that produces the value the gate is put on, so a failed check stops every resource that takes
- * that value — never in an `apply` beside them. Unset (`undefined`) inputs count as known.
- */
-function gateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): Gate {
-  const run = (resolved: T): void => {
-    const reason = check(resolved);
-    if (reason !== undefined) {
-      throw inputError(path, reason);
-    }
-  };
-  const plain = values.map((value) => knownValue(value));
-  if (values.every((value, i) => value === undefined || plain[i] !== undefined)) {
-    run(plain as unknown as T);
-    return (value) => value;
-  }
-  return <V>(value: pulumi.Input<V>) =>
-    pulumi.all([value, pulumi.all(values)]).apply(([resolvedValue, resolved]) => {
-      run(resolved as unknown as T);
-      return resolvedValue;
-    }) as pulumi.Output<V>;
-}
-
-/** Applies gates in turn. */
-const allGates =
-  (gates: Gate[]): Gate =>
-  (value) =>
-    gates.reduce((gated, gate) => gate(gated), value);
-
-/** At most this many clients per connected registry (docs 2025; older docs said 20). */
-const maxClients = 50;
-
-/** A client token, validated: name known now; repositories and actions plain when known, else outputs. */
-interface ClientToken {
+/** A generated client token with its password. */
+interface ClientCredentials {
   name: string;
-  repositories: pulumi.Input<pulumi.Input<string>[]>;
-  actions: pulumi.Input<string[]>;
-  /** The deploy-time checks of this token, to put on the inputs of its scope map and token. */
-  gate: Gate;
-}
-
-/** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
-function validateClientTokens(
-  clientTokens: ConnectedRegistryArgs["clientTokens"],
-  sync: {
-    modeInput: pulumi.Input<string>;
-    nameInput: pulumi.Input<string>;
-    repositories: pulumi.Input<pulumi.Input<string>[]> | undefined;
-  },
-): ClientToken[] {
-  if (clientTokens === undefined) {
-    return [];
-  }
-  const specs = knownValue(clientTokens);
-  if (specs === undefined || !specs.every((spec) => isKnown(spec) && isKnown(spec.name))) {
-    throw inputError(
-      "clientTokens",
-      "must be known at preview (plain values, not outputs of other resources): each client token creates resources.",
-    );
-  }
-  const tokens = specs as ClientTokenSpec[];
-  if (tokens.length > maxClients) {
-    throw inputError(
-      "clientTokens",
-      `has ${tokens.length} tokens; a connected registry accepts at most ${maxClients} clients.`,
-    );
-  }
-  const names = tokens.map((spec) => spec.name as string);
-  return tokens.map((spec, i) => {
-    const path = `clientTokens[${i}]`;
-    validateKnown(`${path}.name`, names[i], checkClientTokenName);
-    if (names.slice(0, i).some((other) => other.toLowerCase() === names[i].toLowerCase())) {
-      throw inputError(
-        `${path}.name`,
-        `"${names[i]}" is used twice (token names are case-insensitive); give each client token its own name.`,
-      );
-    }
-    const nameGate = gateTogether<[string]>(`${path}.name`, [sync.nameInput], ([syncName]) =>
-      syncName.toLowerCase() === names[i].toLowerCase()
-        ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
-        : undefined,
-    );
-    const actionsInput = spec.actions ?? [...readOnlyRepositoryActions];
-    const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
-      list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
-    );
-    const actionsGate = gateTogether<[string, string[]]>(
-      `${path}.actions`,
-      [sync.modeInput, actionsInput],
-      ([mode, list]) => {
-        const write = list.find((action) => !readOnlyRepositoryActions.includes(action));
-        return mode === ConnectedRegistryMode.ReadOnly && write !== undefined
-          ? `"${write}" is not allowed on a ReadOnly connected registry (its clients can only pull); use content/read and metadata/read, or set mode to ReadWrite.`
-          : undefined;
-      },
-    );
-    const synced = sync.repositories;
-    if (synced === undefined) {
-      if (spec.repositories === undefined) {
-        throw inputError(
-          `${path}.repositories`,
-          "is required with syncTokenName: the existing sync token decides what syncs, so list the repositories this client may use.",
-        );
-      }
-      const own = validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-      return { name: names[i], repositories: own, actions, gate: allGates([nameGate, actionsGate]) };
-    }
-    const repositoriesInput = spec.repositories ?? synced;
-    const repositories =
-      spec.repositories === undefined
-        ? synced
-        : validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-    const repositoriesGate = gateTogether<[string[], string[]]>(
-      `${path}.repositories`,
-      [synced, repositoriesInput],
-      ([all, own]) => {
-        const missing = own.find((r) => !all.some((s) => s.toLowerCase() === r.toLowerCase()));
-        return missing === undefined
-          ? undefined
-          : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
-      },
-    );
-    return { name: names[i], repositories, actions, gate: allGates([nameGate, actionsGate, repositoriesGate]) };
-  });
-}
-
-/** The parent connected registry, validated: each field plain when known, else checked once known. */
-interface ParentPlan {
-  id: pulumi.Input<string>;
-  gatewayEndpoint: pulumi.Input<string>;
-  protocol: pulumi.Input<string>;
-}
-
-/** Checks `parentConnectedRegistry` (and this registry's mode and repositories against the parent's). */
-function validateParent(
-  args: ConnectedRegistryArgs,
-  mode: pulumi.Input<string>,
-  repositories: pulumi.Input<string[]> | undefined,
-): ParentPlan | undefined {
-  if (args.parentConnectedRegistry === undefined) {
-    return undefined;
-  }
-  const parent = knownValue(args.parentConnectedRegistry);
-  if (parent === undefined) {
-    throw inputError(
-      "parentConnectedRegistry",
-      "must be known when the program runs (an object; its fields may be outputs): it decides what the connection string points at.",
-    );
-  }
-  for (const field of ["connectedRegistryId", "gatewayEndpoint"] as const) {
-    if (parent[field] === undefined || parent[field] === null) {
-      throw inputError(
-        `parentConnectedRegistry.${field}`,
-        field === "gatewayEndpoint"
-          ? "is required for a nested connected registry: give the parent's address as this registry reaches it (e.g. the parent extension's service cluster IP), or the connection string would have no ParentGatewayEndpoint."
-          : "is required: the parent connected registry's ARM id (its connectedRegistryId output).",
-      );
-    }
-  }
-  const parentId = validateWhenKnown(
-    "parentConnectedRegistry.connectedRegistryId",
-    parent.connectedRegistryId,
-    connectedRegistryIdProblem,
-  );
-  const gatewayEndpoint = validateWhenKnown(
-    "parentConnectedRegistry.gatewayEndpoint",
-    parent.gatewayEndpoint,
-    gatewayEndpointCheck,
-  );
-  const protocol = validateWhenKnown(
-    "parentConnectedRegistry.endpointProtocol",
-    parent.endpointProtocol ?? ParentEndpointProtocol.Https,
-    oneOf(Object.values(ParentEndpointProtocol)),
-  );
-  // az's rules, checked now when everything is known, else in the apply that produces `parent.id`.
-  const rules = mapAll(
-    [mode, parent.mode, repositories, parent.repositories],
-    ([childMode, parentMode, own, parentRepositories]) => {
-      const modeProblem = parentMode === undefined ? undefined : parentModeProblem(parentMode, childMode);
-      if (modeProblem !== undefined) {
-        throw inputError("parentConnectedRegistry.mode", modeProblem);
-      }
-      const missing =
-        own === undefined || parentRepositories === undefined
-          ? undefined
-          : repositoryNotSyncedByParent(parentRepositories, own);
-      if (missing !== undefined) {
-        throw inputError(
-          "repositories",
-          `"${missing}" is not synced by the parent connected registry (a child can only sync what its parent has); add it to the parent's repositories, or remove it here.`,
-        );
-      }
-      return true;
-    },
-  );
-  const id = mapAll([parentId, rules], ([checkedId]) => checkedId);
-  return { id, gatewayEndpoint, protocol };
-}
-
-/** The sync scope map's actions: this registry's own (as az builds them) ∪ every descendant's (az's union). */
-function syncActions(
-  connectedRegistryName: pulumi.Input<string>,
-  mode: pulumi.Input<string>,
-  repositories: pulumi.Input<string[]>,
-  descendants: ConnectedRegistryArgs["descendants"],
-): pulumi.Input<string[]> {
-  return mapAll([connectedRegistryName, mode, repositories, descendants], ([crName, m, repos, below]) =>
-    unionSyncActions(
-      syncScopeMapActions(crName, m, repos),
-      (below ?? []).map((descendant, i) => {
-        const path = `descendants[${i}]`;
-        const problem = checkConnectedRegistryName(descendant.connectedRegistryName);
-        if (problem !== undefined) {
-          throw inputError(`${path}.connectedRegistryName`, problem);
-        }
-        const descendantMode = descendant.mode ?? ConnectedRegistryMode.ReadOnly;
-        const modeProblem = oneOf(Object.values(ConnectedRegistryMode))(descendantMode);
-        if (modeProblem !== undefined) {
-          throw inputError(`${path}.mode`, modeProblem);
-        }
-        descendant.repositories.forEach((repository, j) => {
-          const reason = checkRepository(repository);
-          if (reason !== undefined) {
-            throw inputError(`${path}.repositories[${j}]`, reason);
-          }
-        });
-        return { name: descendant.connectedRegistryName, mode: descendantMode, repositories: descendant.repositories };
-      }),
-    ),
-  );
-}
-
-/** Checks the exclusive sync arguments: `repositories` or `syncTokenName`, and `descendants` only with the former. */
-function validateSyncSource(args: ConnectedRegistryArgs): void {
-  if (args.syncTokenName !== undefined && args.repositories !== undefined) {
-    throw inputError(
-      "syncTokenName",
-      "cannot be combined with repositories (as az's --sync-token and --repository): the existing token's scope map decides what syncs; remove one of them.",
-    );
-  }
-  if (args.syncTokenName === undefined && args.repositories === undefined) {
-    throw inputError(
-      "repositories",
-      'is required (e.g. ["hello-world"]), unless syncTokenName names an existing sync token.',
-    );
-  }
-  if (args.syncTokenName !== undefined && args.descendants !== undefined) {
-    throw inputError(
-      "descendants",
-      "needs the sync scope map this component creates, and syncTokenName uses an existing token; add the descendants' actions to that token's scope map yourself, or remove syncTokenName.",
-    );
-  }
+  token: containerregistry.Token;
+  password: TokenPasswords;
 }
 
 /**
@@ -634,264 +312,142 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ConnectedRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:ConnectedRegistry", name, {}, opts);
 
-    validateSyncSource(args);
-    const modeInput = args.mode ?? ConnectedRegistryMode.ReadOnly;
-    const mode = validateWhenKnown("mode", modeInput, oneOf(Object.values(ConnectedRegistryMode)));
-    const nameInput = args.connectedRegistryName ?? defaultConnectedRegistryName(name);
-    const connectedRegistryName = validateWhenKnown("connectedRegistryName", nameInput, checkConnectedRegistryName);
-    const registryName = validateWhenKnown("registryName", args.registryName, checkRegistryName);
-    const repositories =
-      args.repositories === undefined
-        ? undefined
-        : validateList("repositories", args.repositories, checkRepository, notEmptyUnique);
-    const schedule = mapInput(
-      validateWhenKnown("syncSchedule", args.syncSchedule ?? continuousSchedule, checkCron),
-      normalizeCron,
-    );
-    const syncWindow =
-      args.syncWindow === undefined
-        ? undefined
-        : validateWhenKnown("syncWindow", args.syncWindow, checkDurationWithin("PT1H", "P7D"));
-    const messageTtl = validateWhenKnown("messageTtl", args.messageTtl ?? "P2D", checkDurationWithin("P1D", "P90D"));
-    const logLevel = validateWhenKnown(
-      "logLevel",
-      args.logLevel ?? ConnectedRegistryLogLevel.Information,
-      oneOf(Object.values(ConnectedRegistryLogLevel)),
-    );
-    const notifications =
-      args.notifications === undefined
-        ? undefined
-        : validateList("notifications", args.notifications, checkNotification, (items) => {
-            const duplicate = firstDuplicate(items);
-            return duplicate === undefined ? undefined : `lists "${duplicate}" twice; remove one.`;
-          });
-    const knownGarbageCollection = knownValue(args.garbageCollection);
-    const garbageCollection =
-      knownGarbageCollection?.schedule === undefined
-        ? args.garbageCollection
-        : {
-            ...knownGarbageCollection,
-            schedule: validateWhenKnown("garbageCollection.schedule", knownGarbageCollection.schedule, checkCron),
-          };
-    // An expiry that has passed (or is near) is a warning, not an error: see passwordExpiryWarning.
-    const passwordExpiry =
-      args.passwordExpiry === undefined
-        ? undefined
-        : mapInput(validateWhenKnown("passwordExpiry", args.passwordExpiry, checkTimestamp), (expiry) => {
-            const warning = passwordExpiryWarning(expiry);
-            if (warning !== undefined) {
-              void pulumi.log.warn(warning, this);
-            }
-            return expiry;
-          });
-    const clientTokens = validateClientTokens(args.clientTokens, {
-      modeInput,
-      nameInput,
-      repositories: args.repositories,
-    });
-    // The subscription of tokens given by name: one client-config call per component at most, and only when needed.
-    let subscriptionId: pulumi.Input<string> | undefined;
-    const subscription = () =>
-      (subscriptionId ??=
-        args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).apply((c) => c.subscriptionId));
-    const existingClientTokens = this.existingTokenIds(args, subscription, clientTokens.length);
-    const parent = validateParent(args, mode, repositories);
-
-    const connectedRegistryOptions = checkedStatefulOptions("connectedRegistryOptions", args.connectedRegistryOptions);
-    const tokenOptions = checkedStatefulOptions("tokenOptions", args.tokenOptions);
-    const common = { resourceGroupName: args.resourceGroupName, registryName };
-    const passwordOptions = (tokenId: pulumi.Input<string>) => ({
-      subscriptionId: args.subscriptionId,
-      tokenId,
-      expiry: passwordExpiry,
-      rotationTrigger: args.passwordRotationTrigger,
+    // 1. Validate the arguments and derive every value the resources take.
+    const plan = planConnectedRegistry(name, args, {
+      clientConfigSubscription: () =>
+        authorization.getClientConfigOutput({ parent: this }).apply((config) => config.subscriptionId),
+      warn: (message) => void pulumi.log.warn(message, this),
     });
 
-    let syncTokenId: pulumi.Input<string>;
-    let syncTokenName: pulumi.Input<string>;
-    let syncPassword: ReturnType<typeof tokenPasswords>;
-    let syncToken: containerregistry.Token | undefined;
-    let actions: pulumi.Input<string[]> = [];
-    if (repositories !== undefined) {
-      actions = syncActions(connectedRegistryName, mode, repositories, args.descendants);
-      const syncScopeMap = new containerregistry.ScopeMap(
-        `${name}-sync`,
-        {
-          ...common,
-          scopeMapName: connectedRegistryName,
-          description: mapInput(connectedRegistryName, (n) => `Created by connected registry sync token: ${n}`),
-          actions,
-        },
-        withStatefulOptions({ parent: this, deleteBeforeReplace: true }, tokenOptions),
-      );
-      syncToken = this.token(`${name}-sync`, connectedRegistryName, syncScopeMap, common, tokenOptions);
-      syncTokenId = syncToken.id;
-      syncTokenName = syncToken.name;
-      syncPassword = tokenPasswords(
-        `${name}-sync-password`,
-        passwordOptions(syncToken.id),
-        withLifecycleOptions({ parent: this, replaceWith: [syncToken], deletedWith: syncToken }, tokenOptions),
-      );
-    } else {
-      const existing = args.syncTokenName!;
-      syncTokenId = this.tokenId(args, subscription, "syncTokenName", existing);
-      syncTokenName = mapInput(syncTokenId, (id) => tokenNameOf(id) as string);
-      syncPassword = tokenPasswords(
-        `${name}-sync-password`,
-        passwordOptions(syncTokenId),
-        withLifecycleOptions({ parent: this }, tokenOptions),
-      );
+    // 2. Create: the sync credentials, the client tokens, then the connected registry that names them all.
+    const sync = this.createSyncCredentials(name, plan);
+    const clients = plan.clientTokens.map((client) => this.createClientToken(name, plan, client));
+    const connectedRegistry = this.createConnectedRegistry(name, plan, sync, clients);
+
+    // 3. Outputs.
+    this.connectedRegistry = connectedRegistry;
+    this.syncToken = sync.token;
+    this.gatewayEndpoint = plan.parent
+      ? pulumi.output(plan.parent.gatewayEndpoint)
+      : connectedRegistry.parent.apply((p) => p.syncProperties.gatewayEndpoint);
+    this.connectionString = connectionStringOf(
+      connectedRegistry,
+      sync.password,
+      this.gatewayEndpoint,
+      plan.parent?.protocol ?? ParentEndpointProtocol.Https,
+    );
+    this.connectedRegistryName = connectedRegistry.name;
+    this.connectedRegistryId = connectedRegistry.id;
+    this.syncTokenName = pulumi.output(sync.tokenName);
+    this.syncTokenId = pulumi.output(sync.tokenId);
+    this.syncActions = pulumi.output(plan.sync.kind === "scopeMap" ? plan.sync.actions : []);
+    this.clientCredentials = clientCredentialsOf(clients);
+    this.connectionState = connectedRegistry.connectionState;
+    this.activationStatus = connectedRegistry.activation.apply((a) => a.status);
+    this.lastActivityTime = connectedRegistry.lastActivityTime;
+    this.lastSyncTime = connectedRegistry.parent.apply((p) => p?.syncProperties?.lastSyncTime);
+    this.version = connectedRegistry.version;
+    this.statusDetails = statusDetailsOf(connectedRegistry);
+    this.loginServer = connectedRegistry.loginServer.apply((server) => server?.host);
+
+    this.registerOutputs();
+  }
+
+  /**
+   * The sync scope map and token named after the connected registry with the token's passwords (`repositories`),
+   * or only the passwords of the existing token `syncTokenName`.
+   */
+  private createSyncCredentials(name: string, plan: ConnectedRegistryPlan): SyncCredentials {
+    if (plan.sync.kind === "existingToken") {
+      const tokenId = plan.sync.tokenId;
+      return {
+        tokenId,
+        tokenName: mapInput(tokenId, (id) => tokenNameOf(id) as string),
+        token: undefined,
+        password: tokenPasswords(
+          `${name}-sync-password`,
+          passwordInputs(plan, tokenId),
+          withLifecycleOptions({ parent: this }, plan.tokenOptions),
+        ),
+      };
     }
+    const scopeMap = new containerregistry.ScopeMap(
+      `${name}-sync`,
+      {
+        ...plan.registry,
+        scopeMapName: plan.connectedRegistryName,
+        description: mapInput(plan.connectedRegistryName, (n) => `Created by connected registry sync token: ${n}`),
+        actions: plan.sync.actions,
+      },
+      withStatefulOptions({ parent: this, deleteBeforeReplace: true }, plan.tokenOptions),
+    );
+    const token = this.token(`${name}-sync`, plan.connectedRegistryName, scopeMap, plan);
+    return {
+      tokenId: token.id,
+      tokenName: token.name,
+      token,
+      password: tokenPasswords(
+        `${name}-sync-password`,
+        passwordInputs(plan, token.id),
+        withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, plan.tokenOptions),
+      ),
+    };
+  }
 
-    const clients = clientTokens.map((client) => {
-      // az's name and description (`az acr token create --repository`): a client token named like a connected
-      // registry no longer collides with that registry's sync scope map. Names differ from the old ones (the
-      // token name alone), so a rename creates the new scope map before the token moves to it and the old goes.
-      const scopeMap = new containerregistry.ScopeMap(
-        `${name}-client-${client.name}`,
-        {
-          ...common,
-          scopeMapName: clientScopeMapName(client.name),
-          description: `Created by token: ${client.name}`,
-          // The token's deploy-time checks gate its scope map, and through the scope map's id its token and password.
-          actions: client.gate(mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a))),
-        },
-        withStatefulOptions({ parent: this }, tokenOptions),
-      );
-      const token = this.token(
-        `${name}-client-${client.name}`,
-        client.gate(client.name),
-        scopeMap,
-        common,
-        tokenOptions,
-      );
-      const password = tokenPasswords(
-        `${name}-client-${client.name}-password`,
-        passwordOptions(token.id),
-        withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, tokenOptions),
-      );
-      return { name: client.name, token, password };
-    });
+  /**
+   * A client token: its scope map (az's name and description, `az acr token create --repository`: a client token
+   * named like a connected registry no longer collides with that registry's sync scope map; names differ from the
+   * old ones (the token name alone), so a rename creates the new scope map before the token moves to it and the
+   * old goes), the token and its passwords.
+   */
+  private createClientToken(name: string, plan: ConnectedRegistryPlan, client: ClientToken): ClientCredentials {
+    const scopeMap = new containerregistry.ScopeMap(
+      `${name}-client-${client.name}`,
+      {
+        ...plan.registry,
+        scopeMapName: clientScopeMapName(client.name),
+        description: `Created by token: ${client.name}`,
+        // The token's deploy-time checks gate its scope map, and through the scope map's id its token and password.
+        actions: client.gate(mapAll([client.repositories, client.actions], ([r, a]) => repositoryScopeActions(r, a))),
+      },
+      withStatefulOptions({ parent: this }, plan.tokenOptions),
+    );
+    const token = this.token(`${name}-client-${client.name}`, client.gate(client.name), scopeMap, plan);
+    const password = tokenPasswords(
+      `${name}-client-${client.name}-password`,
+      passwordInputs(plan, token.id),
+      withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, plan.tokenOptions),
+    );
+    return { name: client.name, token, password };
+  }
 
-    const clientTokenIds = [...clients.map((c) => c.token.id), ...existingClientTokens];
-    const connectedRegistry = new containerregistry.ConnectedRegistry(
+  /** The connected registry: its parent, sync settings and clients (generated, then existing tokens). */
+  private createConnectedRegistry(
+    name: string,
+    plan: ConnectedRegistryPlan,
+    sync: SyncCredentials,
+    clients: ClientCredentials[],
+  ): containerregistry.ConnectedRegistry {
+    const clientTokenIds = [...clients.map((c) => c.token.id), ...plan.existingClientTokenIds];
+    return new containerregistry.ConnectedRegistry(
       name,
       {
-        ...common,
-        connectedRegistryName,
-        mode,
-        parent: {
-          id: parent?.id,
-          syncProperties: { tokenId: syncTokenId, schedule, syncWindow, messageTtl },
-        },
-        logging: {
-          logLevel,
-          auditLogStatus: mapInput(args.auditLogEnabled, (on) => (on ? "Enabled" : "Disabled")),
-        },
-        notificationsList: notifications,
-        garbageCollection,
+        ...plan.registry,
+        connectedRegistryName: plan.connectedRegistryName,
+        mode: plan.mode,
+        parent: { id: plan.parent?.id, syncProperties: { tokenId: sync.tokenId, ...plan.syncProperties } },
+        logging: plan.logging,
+        notificationsList: plan.notifications,
+        garbageCollection: plan.garbageCollection,
         clientTokenIds: clientTokenIds.length > 0 ? clientTokenIds : undefined,
       },
       // The REST update has no `mode`: a mode change is a new connected registry (same name, so the old one goes
       // first), shown by `pulumi preview` as a replacement.
       withStatefulOptions(
         { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["mode"] },
-        connectedRegistryOptions,
+        plan.connectedRegistryOptions,
       ),
     );
-    this.connectedRegistry = connectedRegistry;
-    this.syncToken = syncToken;
-
-    const protocol = parent?.protocol ?? ParentEndpointProtocol.Https;
-    this.gatewayEndpoint = parent
-      ? pulumi.output(parent.gatewayEndpoint)
-      : connectedRegistry.parent.apply((p) => p.syncProperties.gatewayEndpoint);
-    this.connectionString = pulumi.secret(
-      pulumi
-        .all([connectedRegistry.name, syncPassword.username, syncPassword.value, this.gatewayEndpoint, protocol])
-        .apply(([crName, user, password, gateway, scheme]) =>
-          formatConnectionString(crName, user, password, gateway, scheme),
-        ),
-    );
-    this.connectedRegistryName = connectedRegistry.name;
-    this.connectedRegistryId = connectedRegistry.id;
-    this.syncTokenName = pulumi.output(syncTokenName);
-    this.syncTokenId = pulumi.output(syncTokenId);
-    this.syncActions = pulumi.output(actions);
-    this.clientCredentials = pulumi.secret(
-      pulumi
-        .all(clients.map((c) => pulumi.all([c.password.username, c.password.value])))
-        .apply((logins) =>
-          Object.fromEntries(
-            logins.map(([username, password], i) => [clients[i].name, { username, password } as ClientCredential]),
-          ),
-        ),
-    );
-    this.connectionState = connectedRegistry.connectionState;
-    this.activationStatus = connectedRegistry.activation.apply((a) => a.status);
-    this.lastActivityTime = connectedRegistry.lastActivityTime;
-    this.lastSyncTime = connectedRegistry.parent.apply((p) => p?.syncProperties?.lastSyncTime);
-    this.version = connectedRegistry.version;
-    this.statusDetails = connectedRegistry.statusDetails.apply((details) =>
-      (details ?? []).map(({ type, code, description, timestamp, correlationId }) => ({
-        type,
-        code,
-        description,
-        timestamp,
-        correlationId,
-      })),
-    );
-    this.loginServer = connectedRegistry.loginServer.apply((server) => server?.host);
-
-    this.registerOutputs();
-  }
-
-  /** The ARM id of an existing token given by name or id (`path` names the argument in errors). */
-  private tokenId(
-    args: ConnectedRegistryArgs,
-    subscription: () => pulumi.Input<string>,
-    path: string,
-    nameOrId: pulumi.Input<string>,
-  ): pulumi.Input<string> {
-    const checked = validateWhenKnown(path, nameOrId, (value) => {
-      const tokenName = tokenNameOf(value);
-      return tokenName === undefined
-        ? `"${value}" is not a token ARM id (/subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<registry>/tokens/<name>) nor a token name.`
-        : checkTokenName(tokenName);
-    });
-    const known = knownValue(checked);
-    if (known !== undefined && known.startsWith("/")) {
-      return known;
-    }
-    const subscriptionId = subscription();
-    return mapAll([subscriptionId, args.resourceGroupName, args.registryName, checked], ([sub, rg, registry, value]) =>
-      registryChildId({ subscriptionId: sub, resourceGroupName: rg, registryName: registry }, "tokens", value),
-    );
-  }
-
-  /** The ARM ids of `existingClientTokens`, checked (at most 50 clients with the generated ones). */
-  private existingTokenIds(
-    args: ConnectedRegistryArgs,
-    subscription: () => pulumi.Input<string>,
-    generated: number,
-  ): pulumi.Input<string>[] {
-    if (args.existingClientTokens === undefined) {
-      return [];
-    }
-    const list = knownValue(args.existingClientTokens);
-    if (list === undefined) {
-      throw inputError(
-        "existingClientTokens",
-        "must be a list known at preview (its items may be outputs): each entry becomes a client token id.",
-      );
-    }
-    if (list.length + generated > maxClients) {
-      throw inputError(
-        "existingClientTokens",
-        `with clientTokens makes ${list.length + generated} clients; a connected registry accepts at most ${maxClients}.`,
-      );
-    }
-    return list.map((item, i) => this.tokenId(args, subscription, `existingClientTokens[${i}]`, item));
   }
 
   /**
@@ -903,13 +459,69 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     resourceName: string,
     tokenName: pulumi.Input<string>,
     scopeMap: containerregistry.ScopeMap,
-    common: { resourceGroupName: pulumi.Input<string>; registryName: pulumi.Input<string> },
-    options: StatefulResourceOptions | undefined,
+    plan: ConnectedRegistryPlan,
   ): containerregistry.Token {
     return new containerregistry.Token(
       resourceName,
-      { ...common, tokenName, scopeMapId: scopeMap.id, status: "enabled" },
-      withStatefulOptions({ parent: this, deleteBeforeReplace: true, ignoreChanges: ["credentials"] }, options),
+      { ...plan.registry, tokenName, scopeMapId: scopeMap.id, status: "enabled" },
+      withStatefulOptions(
+        { parent: this, deleteBeforeReplace: true, ignoreChanges: ["credentials"] },
+        plan.tokenOptions,
+      ),
     );
   }
+}
+
+/** The inputs of a generated password of the token `tokenId`. */
+function passwordInputs(plan: ConnectedRegistryPlan, tokenId: pulumi.Input<string>) {
+  return {
+    subscriptionId: plan.passwords.subscriptionId,
+    tokenId,
+    expiry: plan.passwords.expiry,
+    rotationTrigger: plan.passwords.rotationTrigger,
+  };
+}
+
+/** The connection string the Arc extension takes (secret). */
+function connectionStringOf(
+  connectedRegistry: containerregistry.ConnectedRegistry,
+  syncPassword: TokenPasswords,
+  gatewayEndpoint: pulumi.Input<string>,
+  protocol: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi
+      .all([connectedRegistry.name, syncPassword.username, syncPassword.value, gatewayEndpoint, protocol])
+      .apply(([crName, user, password, gateway, scheme]) =>
+        formatConnectionString(crName, user, password, gateway, scheme),
+      ),
+  );
+}
+
+/** Client token logins by token name (secret). */
+function clientCredentialsOf(clients: ClientCredentials[]): pulumi.Output<{ [tokenName: string]: ClientCredential }> {
+  return pulumi.secret(
+    pulumi
+      .all(clients.map((c) => pulumi.all([c.password.username, c.password.value])))
+      .apply((logins) =>
+        Object.fromEntries(
+          logins.map(([username, password], i) => [clients[i].name, { username, password } as ClientCredential]),
+        ),
+      ),
+  );
+}
+
+/** The status details Azure reports, as the component's output type. */
+function statusDetailsOf(
+  connectedRegistry: containerregistry.ConnectedRegistry,
+): pulumi.Output<ConnectedRegistryStatusDetail[]> {
+  return connectedRegistry.statusDetails.apply((details) =>
+    (details ?? []).map(({ type, code, description, timestamp, correlationId }) => ({
+      type,
+      code,
+      description,
+      timestamp,
+      correlationId,
+    })),
+  );
 }

@@ -8,8 +8,8 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceTimeouts, checkedTimeouts } from "./lib/childOptions";
-import { cidrProblem } from "./lib/network";
-import { clusterIPProblem, registryEndpointOf } from "./lib/addresses";
+import { isDns1123Subdomain } from "./lib/kubernetesNames";
+import { cidrProblem, clusterIPProblem, registryEndpointOf } from "./lib/network";
 import { deactivation as deactivationOperation } from "./operations/deactivation";
 import { operationResource } from "./operations/register";
 import { RegistryCertificate } from "./registryCertificate";
@@ -145,7 +145,6 @@ const managedKeys: [RegExp, string][] = [
   [/^pvc\.storageClassName$/, "pvcStorageClassName"],
   [/^pvc\.storageRequest$/, "pvcStorageRequest"],
 ];
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const quantity = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 const base64 = (value: pulumi.Input<string>) =>
@@ -513,9 +512,7 @@ function validateArgs(args: ConnectedRegistryExtensionArgs): Plan {
     );
   }
   validateKnown("tlsSecretName", args.tlsSecretName, (v) =>
-    dns1123Subdomain.test(v) && v.length <= 253
-      ? undefined
-      : `"${v}" is not a valid Secret name (lowercase letters, digits, '-' and '.').`,
+    isDns1123Subdomain(v) ? undefined : `"${v}" is not a valid Secret name (lowercase letters, digits, '-' and '.').`,
   );
   const needsCertificate =
     mode === TlsMode.Certificate || (mode === TlsMode.KubernetesSecret && args.tlsSecretName === undefined);

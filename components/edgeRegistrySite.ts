@@ -20,7 +20,8 @@ import { inputError, knownValue } from "./lib/validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
 import { mapInput } from "./lib/inputs";
-import { registryEndpointOf } from "./lib/addresses";
+import { registryEndpointOf } from "./lib/network";
+import { siteConnectedRegistryName } from "./lib/connectedRegistryChecks";
 
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
@@ -269,7 +270,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     }
 
     // Token names name child resources, so they must be known while the program runs.
-    const connectedRegistryName = knownValue(args.connectedRegistryName) ?? defaultConnectedRegistryName(name);
+    const connectedRegistryName = knownValue(args.connectedRegistryName) ?? siteConnectedRegistryName(name);
     const clientTokenName = knownValue(args.clientTokenName) ?? `${connectedRegistryName}client`;
     const connected = new ConnectedRegistry(
       `${name}-connected`,
@@ -552,11 +553,4 @@ function checkChildSiteArgs(args: EdgeRegistrySiteArgs): void {
       "has no use with parentEndpointProtocol http (no TLS to the parent); remove it, or reach the parent over https.",
     );
   }
-}
-
-/** `my-site` → `mysite`, padded to the 5-character minimum; the ConnectedRegistry component validates the result. */
-function defaultConnectedRegistryName(name: string): string {
-  const letters = name.replace(/[^a-zA-Z0-9]/g, "");
-  const withLetter = /^[a-zA-Z]/.test(letters) ? letters : `edge${letters}`;
-  return withLetter.length >= 5 ? withLetter.slice(0, 40) : `${withLetter}edge`.slice(0, 40);
 }

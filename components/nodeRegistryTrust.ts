@@ -4,6 +4,7 @@ import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as core from "@pulumi/kubernetes/core/v1";
 import { trustedCertificateCheck } from "./lib/pem";
 import { registryHostProblem } from "./lib/imageReference";
+import { isDns1123Label, labelValueProblem } from "./lib/kubernetesNames";
 import { INSTALL_SCRIPT, READY_SCRIPT } from "./lib/nodeTrustScripts";
 import { isPublicRegistry } from "./lib/publicRegistries";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
@@ -337,7 +338,7 @@ const hostsDirCheck: Check<string> = (value) =>
     : `"${value}" must be an absolute directory path without "..", spaces or a trailing "/", e.g. ${DEFAULT_CONTAINERD_HOSTS_DIR}.`;
 
 const namespaceCheck: Check<string> = (value) =>
-  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)
+  isDns1123Label(value)
     ? undefined
     : `"${value}" is not a Kubernetes namespace name (lowercase letters, digits and "-", at most 63).`;
 
@@ -348,7 +349,7 @@ const refreshCheck: Check<number> = (value) =>
 
 /** The component name as a label value, or a stable hash of it when it is not a valid label value. */
 function labelValue(name: string): string {
-  return /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name)
+  return name !== "" && labelValueProblem(name) === undefined
     ? name
     : crypto.createHash("sha256").update(name).digest("hex").slice(0, 32);
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { dockerConfigJsonOf } from "./lib/dockerConfig";
-import { dns1123LabelProblem, dns1123SubdomainProblem, registryHostProblem } from "./lib/imageReference";
+import { registryHostProblem } from "./lib/imageReference";
+import { dns1123LabelProblem, dns1123SubdomainProblem } from "./lib/kubernetesNames";
 import { Check, firstDuplicate, inputError, knownValue, validateKnown, validateWhenKnown } from "./lib/validation";
 
 /** The arguments of {@link RegistryPullSecret}. */

@@ -2,15 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import type * as k8s from "@pulumi/kubernetes";
-import {
-  digestProblem,
-  dns1123LabelProblem,
-  dns1123SubdomainProblem,
-  labelValueProblem,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
-} from "./lib/imageReference";
+import { digestProblem, registryHostProblem, repositoryProblem, tagProblem } from "./lib/imageReference";
 import { checkExclusive, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
 import { mapAll, mapInput } from "./lib/inputs";
 import {
@@ -21,7 +13,12 @@ import {
   mergeVolumeMounts,
   mergeVolumes,
 } from "./lib/workloadPod";
-import { checkWorkloadNames } from "./lib/kubernetesNames";
+import {
+  checkWorkloadNames,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  labelValueProblem,
+} from "./lib/kubernetesNames";
 
 /** When the kubelet pulls the image. */
 export enum ImagePullPolicy {

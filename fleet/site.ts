@@ -16,7 +16,7 @@ import {
   TlsMode,
 } from "../components";
 import { subscriptionOf } from "../components/lib/armId";
-import { registryEndpointOf } from "../components/lib/addresses";
+import { registryEndpointOf } from "../components/lib/network";
 import type { HubSite, HubSiteSecrets } from "./hub/hub";
 import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "../program/siteConfig";
 

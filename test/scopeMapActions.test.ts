@@ -26,6 +26,29 @@ it("gives ReadWrite 5 actions per repository and lowercases repository and gatew
   expect(actions.slice(-4)[0]).toBe("gateway/myedge01/config/read");
 });
 
+it("adds each descendant's repository and gateway actions once, after the node's own (az's union)", () => {
+  const actions = syncScopeMapActions(
+    "parent01",
+    "ReadWrite",
+    ["hello-world"],
+    [
+      { name: "Child01", mode: "ReadOnly", repositories: ["Hello-World"] },
+      { name: "grandchild01", mode: "ReadOnly", repositories: ["hello-world"] },
+    ],
+  );
+  expect(actions).toEqual([
+    ...syncScopeMapActions("parent01", "ReadWrite", ["hello-world"]),
+    "gateway/child01/config/read",
+    "gateway/child01/config/write",
+    "gateway/child01/message/read",
+    "gateway/child01/message/write",
+    "gateway/grandchild01/config/read",
+    "gateway/grandchild01/config/write",
+    "gateway/grandchild01/message/read",
+    "gateway/grandchild01/message/write",
+  ]);
+});
+
 it("builds client actions for the given repositories and actions only", () => {
   expect(repositoryScopeActions(["x", "y"], ["content/read"])).toEqual([
     "repositories/x/content/read",

@@ -7,7 +7,8 @@
  * components lowercase), with Docker's defaults: no host means `docker.io`, and a one-component
  * Docker Hub path means `library/<name>` (`nginx` is `docker.io/library/nginx:latest`).
  */
-import { firstDuplicate, inputError } from "./validation";
+import { repositoryPattern, tagPattern } from "./imageReference";
+import { checkList, firstDuplicate } from "./validation";
 
 /** The reason `name` is not a valid registry name, or undefined when it is one. */
 export function registryNameProblem(name: string): string | undefined {
@@ -32,11 +33,8 @@ export interface ImageReference {
   digest?: string;
 }
 
-const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const repositoryPattern = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
 const hostPattern =
   /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::[0-9]{1,5})?$/;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const digestPattern = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 const example = "use [registry/]repository[:tag][@sha256:<digest>], e.g. mcr.microsoft.com/mcr/hello-world:latest";
@@ -141,17 +139,11 @@ export function checkTargetTags(path: string, targets: readonly string[] | undef
   if (targets === undefined) {
     return;
   }
-  if (targets.length === 0) {
-    throw inputError(path, "must not be empty; omit it to use the default target (repository:tag of the source).");
-  }
-  targets.forEach((target, i) => {
-    const problem = targetTagProblem(target);
-    if (problem !== undefined) {
-      throw inputError(`${path}[${i}]`, problem);
+  checkList(path, targets, targetTagProblem, (list) => {
+    if (list.length === 0) {
+      return "must not be empty; omit it to use the default target (repository:tag of the source).";
     }
+    const duplicate = firstDuplicate(list);
+    return duplicate === undefined ? undefined : `"${duplicate}" is listed twice; list each target tag once.`;
   });
-  const duplicate = firstDuplicate(targets);
-  if (duplicate !== undefined) {
-    throw inputError(path, `"${duplicate}" is listed twice; list each target tag once.`);
-  }
 }

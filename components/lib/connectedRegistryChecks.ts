@@ -3,7 +3,8 @@
  * schedules, ISO 8601 durations, notification patterns and password expiry. Each returns `undefined`
  * when the value is fine, or the reason (with how to fix it).
  */
-import type { Check } from "./validation";
+import { repositoryPattern } from "./imageReference";
+import { Check, inputError } from "./validation";
 
 /** Connected registry names (ARM 2025-11-01): `^[a-zA-Z0-9]*$`, 5-50 characters. */
 export const connectedRegistryNamePattern = /^[a-zA-Z0-9]{5,50}$/;
@@ -12,6 +13,37 @@ export const checkConnectedRegistryName: Check<string> = (value) =>
   connectedRegistryNamePattern.test(value)
     ? undefined
     : `"${value}" is not a valid connected registry name; use 5-50 letters and digits (e.g. "myconnectedregistry").`;
+
+/** A resource name's letters and digits (`my-edge-01` → `myedge01`): where a default connected registry name starts. */
+const lettersAndDigits = (name: string): string => name.replace(/[^a-zA-Z0-9]/g, "");
+
+/**
+ * `ConnectedRegistry`'s default `connectedRegistryName`: the resource name without characters other than letters
+ * and digits, taken as it is. Throws an error naming `connectedRegistryName` when that is not a valid name (the
+ * user named the resource, so the user chooses the fix).
+ */
+export function defaultConnectedRegistryName(resourceName: string): string {
+  const derived = lettersAndDigits(resourceName);
+  if (!connectedRegistryNamePattern.test(derived)) {
+    throw inputError(
+      "connectedRegistryName",
+      `is not set, and the resource name "${resourceName}" does not give a valid one ("${derived}"); set connectedRegistryName to 5-50 letters and digits.`,
+    );
+  }
+  return derived;
+}
+
+/**
+ * `EdgeRegistrySite`'s default connected registry name, valid for any site name: its letters and digits
+ * (`my-site` → `mysite`), `edge` put in front when they do not start with a letter and after them when they are
+ * fewer than 5, cut to 40 characters. Named apart from {@link defaultConnectedRegistryName}: the site always
+ * produces a valid name, where the component refuses a resource name that does not give one.
+ */
+export function siteConnectedRegistryName(siteName: string): string {
+  const letters = lettersAndDigits(siteName);
+  const withLetter = /^[a-zA-Z]/.test(letters) ? letters : `edge${letters}`;
+  return withLetter.length >= 5 ? withLetter.slice(0, 40) : `${withLetter}edge`.slice(0, 40);
+}
 
 /** Scope map names: 5-50 letters, digits, `-` and `_`. */
 export const checkScopeMapName: Check<string> = (value) =>
@@ -38,9 +70,6 @@ export const checkClientTokenName: Check<string> = (value) =>
   (checkScopeMapName(clientScopeMapName(value)) === undefined
     ? undefined
     : `"${value}" is too long for its scope map "${clientScopeMapName(value)}" (at most 50 characters); use at most 40 characters.`);
-
-/** OCI distribution repository name grammar (path components separated by `/`). */
-const repositoryPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 /** Repository names are lowercased (like the az CLI) and must then follow the OCI grammar. */
 export const checkRepository: Check<string> = (value) =>

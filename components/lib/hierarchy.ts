@@ -1,16 +1,9 @@
 /**
  * Nested connected registries (platform-facts §1): the rules `az acr connected-registry create --parent`
- * enforces and the sync scope maps its incremental updates end up with, as pure functions of the tree.
- *
- * az, creating a child top-down, adds to every ancestor's sync scope map the child's gateway actions
- * (`gateway/<child>/{config,message}/{read,write}`) and the child's repositories with the child's mode actions
- * (a set union); `delete --cleanup` removes the child's gateway actions from the ancestors. Declared as a
- * tree, each node's scope map is therefore its own actions ∪ the gateway and repository actions of every
- * descendant; with the rule that a child's repositories are synced by its parent (checked here), the
- * descendants' repository actions are already among each ancestor's own, so removing a child removes exactly
- * its gateway actions, as `delete --cleanup` does.
+ * enforces (a parent's mode, a child's repositories among its parent's), and a tree's order, as pure functions of
+ * the tree. The sync scope maps a tree ends up with (each node's own actions ∪ its descendants'):
+ * `scopeMapActions.ts`.
  */
-import { gatewayScopeActions, repositoryActionsForMode, repositoryScopeActions } from "./scopeMapActions";
 
 /** One connected registry of a tree, as far as scope maps and the parent rules are concerned. */
 export interface HierarchyNode {
@@ -22,37 +15,6 @@ export interface HierarchyNode {
   mode: string;
   /** Repositories it syncs. */
   repositories: readonly string[];
-}
-
-/** A descendant's contribution to its ancestors' sync scope maps. */
-export interface DescendantActions {
-  name: string;
-  mode: string;
-  repositories: readonly string[];
-}
-
-/**
- * The actions a descendant adds to each ancestor's sync scope map, as az adds them: its repositories with its
- * mode's actions, then its gateway actions.
- */
-export function descendantActions(descendant: DescendantActions): string[] {
-  return [
-    ...repositoryScopeActions(descendant.repositories, repositoryActionsForMode(descendant.mode)),
-    ...gatewayScopeActions(descendant.name),
-  ];
-}
-
-/** `own` ∪ every descendant's actions, without duplicates: `own` in its order, then what each descendant adds. */
-export function unionSyncActions(own: readonly string[], descendants: readonly DescendantActions[]): string[] {
-  const actions = [...own];
-  const seen = new Set(own);
-  for (const action of descendants.flatMap(descendantActions)) {
-    if (!seen.has(action)) {
-      seen.add(action);
-      actions.push(action);
-    }
-  }
-  return actions;
 }
 
 /** Why a `childMode` connected registry cannot have a `parentMode` parent (az's rule), or undefined. */

@@ -1,17 +1,20 @@
 /**
  * Checks for the parts of a container image reference (`<host>/<repository>:<tag>` or `@<digest>`,
- * the grammar of the distribution `reference` package) and for Kubernetes object names. Each check
- * returns `undefined` or the reason (see `Check` in validation.ts).
+ * the grammar of the distribution `reference` package). Each check returns `undefined` or the reason (see
+ * `Check` in validation.ts). Kubernetes object names: `kubernetesNames.ts`.
  */
 import { isIPv4, isIPv6 } from "node:net";
 
 const dnsName =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * The distribution grammar of a repository path: lowercase components of letters and digits joined by ".", "_",
+ * "__" or "-"s, separated by "/". The one copy of it; every check of a repository name in the package uses it.
+ */
+export const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** The distribution grammar of a tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-". */
+export const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const hostExamples = "e.g. myacr.azurecr.io, 192.100.100.1, registry.local:5000 or [fd00::1]:443";
 
@@ -59,25 +62,4 @@ export function digestProblem(digest: string): string | undefined {
   return digestPattern.test(digest)
     ? undefined
     : `"${digest}" is not a manifest digest; expected sha256: followed by 64 lowercase hex digits (see \`az acr repository show-manifests\` or \`crane digest\`).`;
-}
-
-/** The reason `name` is not a DNS-1123 label (namespaces, container and port names), or undefined. */
-export function dns1123LabelProblem(name: string): string | undefined {
-  return dns1123Label.test(name) && name.length <= 63
-    ? undefined
-    : `"${name}" is not a DNS-1123 label; use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
-}
-
-/** The reason `name` is not a DNS-1123 subdomain (Secret, ServiceAccount and Deployment names), or undefined. */
-export function dns1123SubdomainProblem(name: string): string | undefined {
-  return dns1123Subdomain.test(name) && name.length <= 253
-    ? undefined
-    : `"${name}" is not a DNS-1123 subdomain; use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit.`;
-}
-
-/** The reason `value` is not a Kubernetes label value, or undefined. */
-export function labelValueProblem(value: string): string | undefined {
-  return /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) && value.length <= 63
-    ? undefined
-    : `"${value}" is not a Kubernetes label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
 }

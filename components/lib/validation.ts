@@ -92,3 +92,68 @@ export function checkExclusive(args: Record<string, unknown>, hint: string): voi
     throw inputError(set[1][0], `cannot be combined with ${set[0][0]}. ${hint}`);
   }
 }
+
+/** Checks a plain list: each item with `path[i]`, then the whole list with `path`; throws the first failure. */
+export function checkList(
+  path: string,
+  items: readonly string[],
+  item: Check<string>,
+  list: Check<readonly string[]> = () => undefined,
+): void {
+  items.forEach((entry, i) => {
+    const reason = item(entry);
+    if (reason !== undefined) {
+      throw inputError(`${path}[${i}]`, reason);
+    }
+  });
+  const reason = list(items);
+  if (reason !== undefined) {
+    throw inputError(path, reason);
+  }
+}
+
+/** {@link checkList} on a list argument: now when it is known, else once it is. */
+export function validateList(
+  path: string,
+  value: pulumi.Input<pulumi.Input<string>[]>,
+  item: Check<string>,
+  list: Check<readonly string[]> = () => undefined,
+): pulumi.Input<string[]> {
+  return mapInput(value, (items) => {
+    checkList(path, items, item, list);
+    return items;
+  });
+}
+
+/** Passes a value on to the resources that take it only once a check passed (see {@link gateTogether}). */
+export type Gate = <V>(value: pulumi.Input<V>) => pulumi.Input<V>;
+
+/**
+ * Checks several inputs together: now when all are known (a failure throws at preview), else inside the
+ * `apply` that produces the value the gate is put on, so a failed check stops every resource that takes
+ * that value — never in an `apply` beside them. Unset (`undefined`) inputs count as known.
+ */
+export function gateTogether<T extends unknown[]>(path: string, values: unknown[], check: Check<T>): Gate {
+  const run = (resolved: T): void => {
+    const reason = check(resolved);
+    if (reason !== undefined) {
+      throw inputError(path, reason);
+    }
+  };
+  const plain = values.map((value) => knownValue(value));
+  if (values.every((value, i) => value === undefined || plain[i] !== undefined)) {
+    run(plain as unknown as T);
+    return (value) => value;
+  }
+  return <V>(value: pulumi.Input<V>) =>
+    pulumi.all([value, pulumi.all(values)]).apply(([resolvedValue, resolved]) => {
+      run(resolved as unknown as T);
+      return resolvedValue;
+    }) as pulumi.Output<V>;
+}
+
+/** Applies gates in turn. */
+export const allGates =
+  (gates: Gate[]): Gate =>
+  (value) =>
+    gates.reduce((gated, gate) => gate(gated), value);
