@@ -123,8 +123,13 @@ function pick(fact: DeclarationFacts): { description?: string } {
 }
 
 function add(types: Record<string, ShapeFacts>, name: string, shape: ShapeFacts): void {
+  if (shape.description === undefined && Object.keys(shape.inputs).length === 0) {
+    return; // nothing the generator misses
+  }
   if (types[name] !== undefined) {
-    throw new Error(`two types named ${name} in components/: the schema has one token per name`);
+    throw new Error(
+      `two types named ${name} in components/ with @secret tags or links: the schema has one token per name`,
+    );
   }
   types[name] = shape;
 }
