@@ -134,7 +134,10 @@ export interface ConnectedRegistryGarbageCollection {
 export interface ClientCredential {
   /** User name (the token name). */
   readonly username: string;
-  /** Generated password. */
+  /**
+   * Generated password.
+   * @secret
+   */
   readonly password: string;
 }
 
@@ -268,7 +271,10 @@ interface ClientCredentials {
  * connected registry (`parentConnectedRegistry`, az `--parent`).
  */
 export class ConnectedRegistry extends pulumi.ComponentResource {
-  /** `ConnectedRegistryName=…;SyncTokenName=…;SyncTokenPassword=…;ParentGatewayEndpoint=…;ParentEndpointProtocol=https|http` (secret). */
+  /**
+   * `ConnectedRegistryName=…;SyncTokenName=…;SyncTokenPassword=…;ParentGatewayEndpoint=…;ParentEndpointProtocol=https|http` (secret).
+   * @secret
+   */
   public readonly connectionString: pulumi.Output<string>;
   /** Name of the connected registry (also of its sync scope map and sync token). */
   public readonly connectedRegistryName: pulumi.Output<string>;
@@ -280,7 +286,10 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
   public readonly syncTokenId: pulumi.Output<string>;
   /** The sync scope map's actions (own ∪ descendants'); empty with `syncTokenName` (that scope map is not managed here). */
   public readonly syncActions: pulumi.Output<string[]>;
-  /** Client token logins by token name (secret). Empty when there are no client tokens. */
+  /**
+   * Client token logins by token name (secret). Empty when there are no client tokens.
+   * @secret
+   */
   public readonly clientCredentials: pulumi.Output<{ [tokenName: string]: ClientCredential }>;
   /**
    * The parent's gateway endpoint: the cloud registry's data endpoint (e.g. `myacr.eastus.data.azurecr.io`), or

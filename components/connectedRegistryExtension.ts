@@ -41,7 +41,10 @@ export enum TlsMode {
 export interface TlsCertificate {
   /** The server certificate (PEM). Its IP SANs must contain `serviceClusterIP`; its EKU must allow server auth. */
   readonly certificatePem: pulumi.Input<string>;
-  /** The certificate's unencrypted private key (PEM). */
+  /**
+   * The certificate's unencrypted private key (PEM).
+   * @secret
+   */
   readonly privateKeyPem: pulumi.Input<string>;
   /** The CA certificate that issued it (PEM). Default: the certificate itself, which must then be self-signed. */
   readonly caCertificatePem?: pulumi.Input<string>;
@@ -65,7 +68,10 @@ export interface ConnectedRegistryExtensionArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Name of the Arc-enabled (or AKS) cluster. */
   readonly clusterName: pulumi.Input<string>;
-  /** The connected registry's connection string (e.g. `ConnectedRegistry.connectionString`). Always sent as a protected setting. */
+  /**
+   * The connected registry's connection string (e.g. `ConnectedRegistry.connectionString`). Always sent as a protected setting.
+   * @secret
+   */
   readonly connectionString: pulumi.Input<string>;
   /**
    * `service.clusterIP`: a free IPv4/IPv6 address inside the cluster's service CIDR where the registry

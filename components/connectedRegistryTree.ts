@@ -157,7 +157,10 @@ function checkTokenNames(nodes: readonly PlainNode[]): void {
  * `ConnectedRegistryExtension` on that level's cluster (or an `EdgeRegistrySite` child site).
  */
 export class ConnectedRegistryTree extends pulumi.ComponentResource {
-  /** Connection string of every node, by connected registry name (secret). */
+  /**
+   * Connection string of every node, by connected registry name (secret).
+   * @secret
+   */
   public readonly connectionStrings: pulumi.Output<{ [name: string]: string }>;
   /** ARM id of every connected registry, by name. */
   public readonly connectedRegistryIds: pulumi.Output<{ [name: string]: string }>;
@@ -165,7 +168,10 @@ export class ConnectedRegistryTree extends pulumi.ComponentResource {
   public readonly syncActions: pulumi.Output<{ [name: string]: string[] }>;
   /** What each node's connection string points at (`ParentGatewayEndpoint`), by name. */
   public readonly parentGatewayEndpoints: pulumi.Output<{ [name: string]: string }>;
-  /** Client token logins of every node, by node name then token name (secret). */
+  /**
+   * Client token logins of every node, by node name then token name (secret).
+   * @secret
+   */
   public readonly clientCredentials: pulumi.Output<{ [name: string]: { [tokenName: string]: ClientCredential } }>;
 
   constructor(name: string, args: ConnectedRegistryTreeArgs, opts?: pulumi.ComponentResourceOptions) {

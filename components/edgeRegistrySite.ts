@@ -216,7 +216,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
   public readonly workloadImage: pulumi.Output<string | undefined>;
   /** Name of the pull secret in `workloadNamespace`. */
   public readonly pullSecretName: pulumi.Output<string>;
-  /** The connected registry's connection string (secret). */
+  /**
+   * The connected registry's connection string (secret).
+   * @secret
+   */
   public readonly connectionString: pulumi.Output<string>;
   /** ARM id of the connected registry (what a child site's parent id is built from). */
   public readonly connectedRegistryId: pulumi.Output<string>;

@@ -54,13 +54,19 @@ const base64 = (pem: pulumi.Input<string>) =>
 export class RegistryCertificate extends pulumi.ComponentResource {
   /** The server certificate (PEM). */
   public readonly certificatePem: pulumi.Output<string>;
-  /** The server certificate's private key (PEM, PKCS#1 for RSA, SEC1 for ECDSA). Secret. */
+  /**
+   * The server certificate's private key (PEM, PKCS#1 for RSA, SEC1 for ECDSA). Secret.
+   * @secret
+   */
   public readonly privateKeyPem: pulumi.Output<string>;
   /** The CA certificate (PEM) that signed the server certificate: what nodes and clients must trust. */
   public readonly caCertificatePem: pulumi.Output<string>;
   /** Base64 of `certificatePem` (the form the extension's `tls.crt` protected setting takes). */
   public readonly certificatePemBase64: pulumi.Output<string>;
-  /** Base64 of `privateKeyPem` (the form of the extension's `tls.key`). Secret. */
+  /**
+   * Base64 of `privateKeyPem` (the form of the extension's `tls.key`). Secret.
+   * @secret
+   */
   public readonly privateKeyPemBase64: pulumi.Output<string>;
   /** Base64 of `caCertificatePem` (the form of the extension's `tls.cacrt`). */
   public readonly caCertificatePemBase64: pulumi.Output<string>;

@@ -14,7 +14,10 @@ export interface RegistryPullSecretArgs {
   readonly server: pulumi.Input<string>;
   /** The user name: a token name, or a service principal's application (client) id. Required, not empty. */
   readonly username: pulumi.Input<string>;
-  /** The password. Stored only in the Secret's data, which is marked secret. Required, not empty. */
+  /**
+   * The password. Stored only in the Secret's data, which is marked secret. Required, not empty.
+   * @secret
+   */
   readonly password: pulumi.Input<string>;
   /** Optional e-mail written into the entry, as `kubectl create secret docker-registry --docker-email`. Default: none. */
   readonly email?: pulumi.Input<string>;

@@ -63,7 +63,10 @@ export interface RegistryServicePrincipalArgs {
 export class RegistryServicePrincipal extends pulumi.ComponentResource {
   /** The application (client) id: the user name of `docker login` and of the pull secret. `""` for an existing principal. */
   public readonly clientId: pulumi.Output<string>;
-  /** The password (secret): the password of `docker login` and of the pull secret. `""` for an existing principal. */
+  /**
+   * The password (secret): the password of `docker login` and of the pull secret. `""` for an existing principal.
+   * @secret
+   */
   public readonly password: pulumi.Output<string>;
   /** The object id of the service principal that holds the role. */
   public readonly principalId: pulumi.Output<string>;

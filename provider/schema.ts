@@ -81,3 +81,119 @@ export function withOperations(schema: PackageSchema, operations: readonly AnyOp
   }
   return { ...schema, resources };
 }
+
+/**
+ * The SDK names of the package in every language, pinned so that `pulumi package add` gives the same names for
+ * a local path, a git URL and a git tag. Without them the CLI sets the schema's `namespace` to the repository
+ * owner for a git source (pulumi/pulumi `pkg/cmd/pulumi/packages/packages.go`, `setSpecNamespace`: the lowercased
+ * path segment after the host of the `git://` download URL, only when the schema sets no namespace), and every
+ * generator puts that namespace into its names:
+ * - Python: `pkg/codegen/python/gen.go` `PyPack(namespace, name)` = `<namespace>_edge_registry` (`pulumi_…`
+ *   without a namespace) unless `python.packageName` is set (`generateModuleContextMap`, `GeneratePackage`).
+ * - C#: pulumi-dotnet `pulumi-language-dotnet/codegen/importer.go` `normalizePackageInfo` sets the root namespace
+ *   to `namespaceName(nil, namespace)` (`Contoso`) only when `csharp.rootNamespace` is empty; `GetRootNamespace`
+ *   defaults to `Pulumi`; the package namespace is `<root>.` + `namespaceName(namespaces, "edge-registry")`
+ *   (`gen.go`: `EdgeRegistry`).
+ * - Go: `pkg/codegen/go/gen.go` `ExtractModulePath`/`ExtractImportBasePath`: `example.com/pulumi-<name>`, or
+ *   `github.com/<namespace>/pulumi-<name>` with a namespace, `+ /vN` for a major version above 1 (the git tag's),
+ *   `+ /sdk/go/<goPackage(name)>` (`package add` always sets `SupportPack`), unless `go.importBasePath` is set
+ *   (`GeneratePackage`; the module path is then its parent directory, and the Go language host's `Link` uses it).
+ * - Node.js: `pkg/codegen/nodejs/gen.go` `genNPMPackageMetadata`: `@<namespace>/<name>`, else `@pulumi/<name>`,
+ *   unless `nodejs.packageName` is set.
+ * The pinned values are the ones a local path gets, which docs/other-languages.md shows.
+ */
+export const sdkNames = {
+  nodejs: { packageName: "@pulumi/edge-registry" },
+  python: { packageName: "pulumi_edge_registry" },
+  csharp: { rootNamespace: "Pulumi" },
+  go: { importBasePath: "example.com/pulumi-edge-registry/sdk/go/edgeregistry" },
+} as const;
+
+/** `schema` with its `language` sections carrying {@link sdkNames} (other settings kept). */
+export function withLanguages(schema: PackageSchema): PackageSchema {
+  const language = { ...((schema.language as Record<string, object> | undefined) ?? {}) };
+  for (const [name, settings] of Object.entries(sdkNames)) {
+    language[name] = { ...(language[name] ?? {}), ...settings };
+  }
+  return { ...schema, language };
+}
+
+/** What the TypeScript sources say about one declaration that the generator does not carry over. */
+export interface DeclarationFacts {
+  /** The doc comment rendered as text, when the generator cannot render it (it contains `{@link}`s). */
+  readonly description?: string;
+  /** Whether the declaration carries the `@secret` JSDoc tag. */
+  readonly secret?: boolean;
+}
+
+/** Facts about one component (class) or type (interface, enum) of the sources, by property name. */
+export interface ShapeFacts {
+  readonly description?: string;
+  /** Component: its Args' members. Type: its members. */
+  readonly inputs: Record<string, DeclarationFacts>;
+  /** Component: its public fields (outputs). Empty for a type. */
+  readonly outputs: Record<string, DeclarationFacts>;
+}
+
+/** Facts about every component and type of the sources, by class or interface name. */
+export interface SourceFacts {
+  readonly components: Record<string, ShapeFacts>;
+  readonly types: Record<string, ShapeFacts>;
+}
+
+type Patchable = { description?: string; secret?: boolean };
+
+function patch(target: Patchable | undefined, facts: DeclarationFacts | undefined, where: string, missing: string[]) {
+  if (facts === undefined || (facts.description === undefined && !facts.secret)) {
+    return;
+  }
+  if (target === undefined) {
+    missing.push(where);
+    return;
+  }
+  if (facts.description !== undefined) {
+    target.description = facts.description;
+  }
+  if (facts.secret) {
+    target.secret = true;
+  }
+}
+
+/**
+ * `schema` with what the generator leaves out of the sources: `secret: true` on every input, output and type
+ * property tagged `@secret`, and descriptions that contain `{@link}` rendered as text (the generator joins the
+ * comment's parts as objects). Fails when a fact has no place in the schema (a tag on something that is not
+ * a component input, output or type property would otherwise be lost silently).
+ */
+export function withSourceFacts(schema: PackageSchema, facts: SourceFacts): PackageSchema {
+  const copy = JSON.parse(JSON.stringify(schema)) as PackageSchema & {
+    types?: Record<string, Patchable & { properties?: Record<string, Patchable> }>;
+  };
+  const missing: string[] = [];
+  const token = (name: string) => `${schema.name}:index:${name}`;
+  for (const [name, shape] of Object.entries(facts.components)) {
+    const resource = copy.resources[token(name)] as (SchemaResource & Patchable) | undefined;
+    patch(resource, { description: shape.description }, `component ${name}`, missing);
+    for (const [key, fact] of Object.entries(shape.inputs)) {
+      patch(resource?.inputProperties?.[key], fact, `${name} input ${key}`, missing);
+    }
+    for (const [key, fact] of Object.entries(shape.outputs)) {
+      patch(resource?.properties?.[key], fact, `${name} output ${key}`, missing);
+    }
+  }
+  for (const [name, shape] of Object.entries(facts.types)) {
+    const type = copy.types?.[token(name)];
+    if (type === undefined) {
+      // An interface or enum the components do not use: not in the schema, nothing to patch.
+      continue;
+    }
+    patch(type, { description: shape.description }, `type ${name}`, missing);
+    for (const [key, fact] of Object.entries(shape.inputs)) {
+      patch(type.properties?.[key], fact, `${name} property ${key}`, missing);
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(`source facts with no place in the schema: ${missing.join(", ")}`);
+  }
+  return copy;
+}

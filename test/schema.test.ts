@@ -8,14 +8,23 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import ts from "typescript";
 import "./harness/mocks";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
 import { operations } from "../provider/operations";
-import { withOperations } from "../provider/schema";
+import { withLanguages, withOperations, withSourceFacts } from "../provider/schema";
+import { readSourceFacts } from "./harness/schemaSource";
 
 const root = path.join(__dirname, "..");
 const exported = getPulumiComponents(components);
+
+/** The compiler options of tsconfig.json (what the generator type-checks with). */
+function compilerOptions(): ts.CompilerOptions {
+  const file = path.join(root, "tsconfig.json");
+  const { config } = ts.readConfigFile(file, ts.sys.readFile);
+  return ts.parseJsonConfigFileContent(config, ts.sys, root).options;
+}
 
 let schema: any;
 beforeAll(async () => {
@@ -34,7 +43,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(scratch, "index.ts"), `export * from ${JSON.stringify(path.join(root, "components"))};\n`);
   try {
     const provider = new ComponentProvider({ dirname: scratch, name: "edge-registry", components: exported });
-    schema = withOperations(JSON.parse(await provider.getSchema()), operations);
+    const generated = JSON.parse(await provider.getSchema());
+    // What the generator leaves out: `@secret` tags, `{@link}`s as text (test/harness/schemaSource.ts), and the
+    // SDK names every language gets for a path or git install (provider/schema.ts, `sdkNames`).
+    const facts = readSourceFacts(path.join(root, "components"), compilerOptions());
+    schema = withLanguages(withOperations(withSourceFacts(generated, facts), operations));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -67,6 +80,43 @@ it("describes each operation's inputs and state, with its secret outputs secret"
     expect(secret.sort()).toEqual(declared.map(([name]) => name).sort());
   }
   expect(schema.resources["edge-registry:index:TokenPassword"].properties.value.secret).toBe(true);
+});
+
+/** Every description in the schema (resources, their properties, types, their properties, enum values). */
+function descriptions(): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const props = (where: string, record: Record<string, any> | undefined) => {
+    for (const [name, property] of Object.entries<any>(record ?? {}))
+      out.push([`${where} ${name}`, property.description]);
+  };
+  for (const [token, resource] of Object.entries<any>(schema.resources)) {
+    out.push([token, resource.description]);
+    props(`${token} input`, resource.inputProperties);
+    props(`${token} output`, resource.properties);
+  }
+  for (const [token, type] of Object.entries<any>(schema.types ?? {})) {
+    out.push([token, type.description]);
+    props(`${token} property`, type.properties);
+    for (const value of type.enum ?? []) {
+      if ("description" in value) out.push([`${token} value ${value.value}`, value.description]);
+    }
+  }
+  return out;
+}
+
+it("renders every description as text: no [object Object], none empty", () => {
+  const bad = descriptions().filter(
+    ([, description]) =>
+      description !== undefined && (typeof description !== "string" || /\[object |^\s*$/.test(description)),
+  );
+  expect(bad).toEqual([]);
+  // The two the generator garbled: links rendered as the linked names.
+  expect(schema.resources["edge-registry:index:ConnectedRegistryTree"].description).toMatch(
+    /^A tree of connected registries under one cloud registry: one ConnectedRegistry per node/,
+  );
+  expect(schema.resources["edge-registry:index:EdgeRegistrySite"].inputProperties.nodeTrust.description).toMatch(
+    /hosts directory on every node with NodeRegistryTrust\. Default: true/,
+  );
 });
 
 it("documents every input and output of every component and type", () => {

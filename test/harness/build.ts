@@ -23,7 +23,8 @@ function newestSource(file: string): number {
 }
 
 function upToDate(): boolean {
-  if (!fs.existsSync(stamp)) {
+  // The digest bin/prepare.js writes: without it a packed dist/ would be rebuilt at install.
+  if (!fs.existsSync(stamp) || !fs.existsSync(path.join(root, "dist", "build-sources.sha256"))) {
     return false;
   }
   const built = fs.statSync(stamp).mtimeMs;
@@ -51,18 +52,20 @@ async function acquire(): Promise<void> {
   }
 }
 
-/** Builds `dist/` unless it is newer than every source. */
+/**
+ * Builds `dist/` as `npm run prepare` does (bin/prepare.js): unless it was built from exactly these sources, so
+ * the packed tarball carries the digest that lets its `prepare` skip the build.
+ */
 export async function ensureBuilt(): Promise<void> {
   await acquire();
   try {
     if (upToDate()) {
       return;
     }
-    const tsc = require.resolve("typescript/bin/tsc");
     try {
-      execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
+      execFileSync(process.execPath, [path.join(root, "bin", "prepare.js")], { cwd: root, stdio: "pipe" });
     } catch (e) {
-      throw new Error(`npm run build failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`);
+      throw new Error(`npm run prepare failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`);
     }
     fs.writeFileSync(stamp, new Date().toISOString());
   } finally {
