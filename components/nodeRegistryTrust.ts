@@ -4,7 +4,12 @@ import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as core from "@pulumi/kubernetes/core/v1";
 import { trustedCertificateCheck } from "./lib/pem";
 import { registryHostProblem } from "./lib/imageReference";
-import { INSTALL_SCRIPT, READY_SCRIPT } from "./lib/nodeTrustScripts";
+import {
+  INSTALL_SCRIPT,
+  NODE_TRUST_FINGERPRINT_ANNOTATION,
+  READY_SCRIPT,
+  installerFingerprint,
+} from "./lib/nodeTrustScripts";
 import { isPublicRegistry } from "./lib/publicRegistries";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
 
@@ -215,6 +220,17 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
     );
 
     const resources = pulumi.output(args.resources ?? {});
+    const image = pulumi.output(args.image ?? DEFAULT_NODE_TRUST_IMAGE);
+    // The policy pack grants root and containerd's directories to this pod only when this fingerprint equals the
+    // one it recomputes from the pod (policy/rules/nodeTrust.ts): a copy of the labels or the name gets nothing.
+    const fingerprint = pulumi
+      .all([image, this.hostDirectory, configDir])
+      .apply(([img, hostDirectory, config]) =>
+        installerFingerprint(img, [
+          { path: hostDirectory, readOnly: false },
+          ...(verifyConfig ? [{ path: config, readOnly: true }] : []),
+        ]),
+      );
     const daemonSet = new apps.DaemonSet(
       name,
       {
@@ -231,7 +247,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
             },
           },
           template: {
-            metadata: { labels },
+            metadata: { labels, annotations: { [NODE_TRUST_FINGERPRINT_ANNOTATION]: fingerprint } },
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
@@ -241,7 +257,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "install",
-                  image: args.image ?? DEFAULT_NODE_TRUST_IMAGE,
+                  image,
                   command: ["/bin/sh", "-c", INSTALL_SCRIPT],
                   env: [
                     { name: "SOURCE_DIR", value: "/config" },

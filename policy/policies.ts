@@ -12,9 +12,16 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import * as extension from "./rules/extension";
+import { HelmValuesConfig, helmValuesProblems } from "./rules/helmValues";
+import { HELM_RELEASE_TYPES, isGenericPodBearingType } from "./rules/podTemplates";
 import * as pullSecrets from "./rules/pullSecrets";
 import * as registry from "./rules/registry";
-import { DEFAULT_ALLOWED_HOST_PATHS, DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS } from "./rules/hostPaths";
+import {
+  DEFAULT_ALLOWED_HOST_PATHS,
+  DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS,
+  NODE_TRUST_HOST_PATHS,
+  NODE_TRUST_READ_ONLY_HOST_PATHS,
+} from "./rules/hostPaths";
 import { persistentVolumeProblems } from "./rules/hostChecks";
 import { persistentVolumeType, podBearingType } from "./rules/kinds";
 import { Finding, Props, StackResource, rawProps } from "./rules/values";
@@ -38,7 +45,10 @@ const workloadConfigProperties: Record<keyof WorkloadPolicyConfig, object | unde
   allowedHostPaths: stringList(DEFAULT_ALLOWED_HOST_PATHS),
   allowedReadOnlyHostPaths: stringList(DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS),
   allowedCapabilities: stringList(),
-  allowRootHostPathWriters: { type: "boolean", default: true },
+  allowRootHostPathWriters: { type: "boolean", default: false },
+  nodeTrustInstaller: { type: "boolean", default: true },
+  nodeTrustHostPaths: stringList(NODE_TRUST_HOST_PATHS),
+  nodeTrustReadOnlyHostPaths: stringList(NODE_TRUST_READ_ONLY_HOST_PATHS),
   exemptions: {
     type: "array",
     default: [],
@@ -129,7 +139,10 @@ function workloadPolicy(check: WorkloadCheck): ResourceValidationPolicy {
     name: check.name,
     description: `${check.description} Exemptions only from the pack's configuration (exemptions).`,
     enforcementLevel: check.mandatory ? "mandatory" : "advisory",
-    types: (type) => podBearingType(type) !== undefined || (hostPaths && persistentVolumeType(type) !== undefined),
+    types: (type) =>
+      podBearingType(type) !== undefined ||
+      isGenericPodBearingType(type) ||
+      (hostPaths && persistentVolumeType(type) !== undefined),
     configSchema: { properties } as PolicyConfigSchema,
     problems: (props, args) => {
       const providerNamespace = args.provider?.props?.namespace;
@@ -214,6 +227,29 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     findings: (resources) => extension.trustDistributionFindings(resources),
   }),
   ...WORKLOAD_CHECKS.map(workloadPolicy),
+  resourcePolicy({
+    name: "k8s-helm-release-values",
+    description:
+      "A helm.sh/v3:Release (rendered by the provider, unseen by the pack) sets nothing in its values that reaches the node: privileged, host namespaces, privilege escalation, HostProcess, runAsUser 0, runAsNonRoot false, seccomp Unconfined, added capabilities beyond allowedCapabilities, host paths outside allowedHostPaths, node or network volume types (PSS baseline and restricted, CKV_K8S_16-20, CKV_K8S_23, CKV_K8S_27, CKV_K8S_31). Pod specs in the values are judged by every k8s-* policy; use helm.sh/v4:Chart to have every rendered object judged.",
+    enforcementLevel: "mandatory",
+    types: HELM_RELEASE_TYPES,
+    configSchema: {
+      properties: {
+        allowedHostPaths: workloadConfigProperties.allowedHostPaths,
+        allowedReadOnlyHostPaths: workloadConfigProperties.allowedReadOnlyHostPaths,
+        allowedCapabilities: workloadConfigProperties.allowedCapabilities,
+      },
+    } as PolicyConfigSchema,
+    problems: (props, args) =>
+      helmValuesProblems(
+        props.values,
+        configOf<HelmValuesConfig>(args, {
+          allowedHostPaths: DEFAULT_ALLOWED_HOST_PATHS,
+          allowedReadOnlyHostPaths: DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS,
+          allowedCapabilities: [],
+        }),
+      ),
+  }),
   stackPolicy({
     name: "k8s-private-registry-pull-secret",
     description:

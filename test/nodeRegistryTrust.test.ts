@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerdDistribution, DEFAULT_NODE_TRUST_IMAGE, NodeRegistryTrust } from "../components";
 import { TestCertificates, testCertificates } from "./fixtures/certs";
+import { NODE_TRUST_FINGERPRINT_ANNOTATION, installerFingerprint } from "../components/lib/nodeTrustScripts";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { DaemonSet } = require("kubernetes-models/apps/v1/DaemonSet");
@@ -85,7 +86,16 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
           matchLabels: { "app.kubernetes.io/name": "node-registry-trust", "app.kubernetes.io/instance": "trust" },
         },
         template: {
-          metadata: { labels },
+          metadata: {
+            labels,
+            // What the policy pack recognises the installer by (policy/rules/nodeTrust.ts): scripts, image, host paths.
+            annotations: {
+              [NODE_TRUST_FINGERPRINT_ANNOTATION]: installerFingerprint(DEFAULT_NODE_TRUST_IMAGE, [
+                { path: "/etc/containerd/certs.d/192.100.100.1", readOnly: false },
+                { path: "/etc/containerd", readOnly: true },
+              ]),
+            },
+          },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,

@@ -20,6 +20,8 @@
  * ConfigMap contents never alternate during a rollout.
  */
 
+import { createHash } from "node:crypto";
+
 /** Shared functions: leases and containerd's `config_path`. */
 const FUNCTIONS = String.raw`
 LEASE="$TARGET_DIR/.edge-registry-lease.$POD_UID"
@@ -123,3 +125,31 @@ done
 problem=$(config_problem)
 if [ -n "$problem" ]; then echo "$problem"; exit 1; fi
 `;
+
+/**
+ * The pod-template annotation that names NodeRegistryTrust's installer: its value is
+ * {@link installerFingerprint} of the pod it sits on. The policy pack grants root and containerd's directories
+ * only to a DaemonSet whose pod runs exactly these scripts and whose annotation equals the fingerprint it
+ * recomputes from the pod itself (policy/rules/nodeTrust.ts), so a copy of the label or of a name is not enough.
+ */
+export const NODE_TRUST_FINGERPRINT_ANNOTATION = "edge-registry.io/node-trust-installer";
+
+/** One hostPath volume as the fingerprint sees it: the node path and whether every mount of it is read only. */
+export interface InstallerHostPath {
+  path: string;
+  readOnly: boolean;
+}
+
+/**
+ * sha256 (hex) of the installer script, the readiness script, the image and the set of host paths with their
+ * read-only flags (order-independent): what the policy pack compares before it grants the installer its host access.
+ */
+export function installerFingerprint(image: string, hostPaths: readonly InstallerHostPath[]): string {
+  const paths = [...hostPaths]
+    .map((p) => `${p.readOnly ? "ro" : "rw"}:${p.path}`)
+    .sort()
+    .join("\n");
+  return createHash("sha256")
+    .update(JSON.stringify({ install: INSTALL_SCRIPT, ready: READY_SCRIPT, image, hostPaths: paths }))
+    .digest("hex");
+}

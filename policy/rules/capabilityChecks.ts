@@ -1,4 +1,14 @@
-/** Workload checks of containers' Linux capabilities: drop ALL, add nothing beyond the allowed (CKV_K8S_25/37/39, KSV003, KSV022, PSS). */
+/**
+ * Workload checks of containers' Linux capabilities: drop ALL, add nothing beyond the allowed (CKV_K8S_25/37/39,
+ * KSV003, KSV022, PSS).
+ *
+ * Values are compared the way containerd's CRI reads them (containerd `internal/cri/opts/spec_opts.go`
+ * `WithCapabilities`): an entry equal to `ALL` ignoring case (`util.InStringSlice`, `strings.EqualFold`, no
+ * trimming) adds or drops every capability; any other entry becomes `"CAP_" + strings.ToUpper(entry)` for
+ * `oci.WithAddedCapabilities`/`oci.WithDroppedCapabilities` (`pkg/oci/spec_opts.go`), so `drop: ["CAP_ALL"]`
+ * drops `CAP_CAP_ALL` — nothing — and `drop: ["CAP_SYS_ADMIN"]` drops nothing either. Added entries are judged
+ * by their capability with or without `CAP_` (a runtime that strips the prefix would grant it).
+ */
 import { arrayAt, isUnknown, objectAt, stringAt } from "./values";
 import { Container, WorkloadCheck, sc } from "./workload";
 
@@ -12,11 +22,27 @@ export function addedCapabilities(c: Container): string[] {
     .filter((cap): cap is string => cap !== undefined);
 }
 
-/** Whether the container drops ALL capabilities. */
+/** Whether containerd reads the entry as "every capability": `ALL` in any case, nothing around it. */
+export const isAll = (value: unknown): boolean => typeof value === "string" && value.toUpperCase() === "ALL";
+
+/** Whether the container drops ALL capabilities as containerd reads `drop` (`CAP_ALL` drops nothing). */
 export function dropsAll(c: Container): boolean {
-  return arrayAt(objectAt(sc(c).capabilities)?.drop).some(
-    (cap) => typeof cap === "string" && capability(cap) === "ALL",
-  );
+  return arrayAt(objectAt(sc(c).capabilities)?.drop).some(isAll);
+}
+
+/** The entries of `drop` that look like "all" to a reader but drop nothing in containerd (`CAP_ALL`, ` ALL`). */
+function misspelledAll(c: Container): string[] {
+  return arrayAt(objectAt(sc(c).capabilities)?.drop)
+    .map(stringAt)
+    .filter((cap): cap is string => cap !== undefined && !isAll(cap) && capability(cap) === "ALL");
+}
+
+/** Why a `CAP_ALL`-like entry does not count, for the message. */
+function misspelledNote(c: Container): string {
+  const entries = misspelledAll(c);
+  return entries.length === 0
+    ? ""
+    : ` (${entries.map((cap) => JSON.stringify(cap)).join(", ")} drops nothing: containerd only recognises ALL and turns any other entry into "CAP_" + its upper case)`;
 }
 
 export const dropAllCapabilities: WorkloadCheck = {
@@ -29,7 +55,7 @@ export const dropAllCapabilities: WorkloadCheck = {
       .filter((c) => !isUnknown(objectAt(sc(c).capabilities)?.drop) && !isUnknown(sc(c).capabilities) && !dropsAll(c))
       .map(
         (c) =>
-          `container "${c.name}": securityContext.capabilities.drop does not contain "ALL": drop ALL and add back only what is needed (CKV_K8S_37, KSV003).`,
+          `container "${c.name}": securityContext.capabilities.drop does not contain "ALL"${misspelledNote(c)}: drop ALL and add back only what is needed (CKV_K8S_37, KSV003).`,
       ),
 };
 

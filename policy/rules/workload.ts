@@ -11,8 +11,13 @@
  * as a whole container (the patch may add it); pod-level settings a patch leaves out are the existing object's
  * and are not judged, pod-level settings it sets are.
  */
-import { Form, podBearingType, podSpecPath } from "./kinds";
+import { Form, parseKubernetesType, podBearingType, podSpecPath } from "./kinds";
+import { HELM_RELEASE_TYPES, findPodSpecs, isGenericPodBearingType } from "./podTemplates";
 import { Props, arrayAt, isUnknown, objectAt, stringAt } from "./values";
+import { WorkloadPolicyConfig, isExempt } from "./workloadConfig";
+
+export type { Exemption, WorkloadPolicyConfig } from "./workloadConfig";
+export { isExempt, namespaceOf } from "./workloadConfig";
 
 /** One container of a workload (init, regular or ephemeral). */
 export interface Container {
@@ -52,6 +57,18 @@ function workloadOfObject(kind: string, form: Form, object: Props, label: string
   if (!podSpec) {
     return undefined;
   }
+  return workloadOfPodSpec(kind, form, label, objectAt(object.metadata) ?? {}, podMetadata ?? {}, podSpec);
+}
+
+/** The workload of one pod spec. */
+function workloadOfPodSpec(
+  kind: string,
+  form: Form,
+  label: string,
+  metadata: Props,
+  podMetadata: Props,
+  podSpec: Props,
+): Workload {
   const containers = [
     ...arrayAt(podSpec.initContainers),
     ...arrayAt(podSpec.containers),
@@ -60,18 +77,47 @@ function workloadOfObject(kind: string, form: Form, object: Props, label: string
     .map(objectAt)
     .filter((c): c is Props => c !== undefined)
     .map((c) => ({ name: stringAt(c.name) ?? "?", image: stringAt(c.image), props: c }));
-  const metadata = objectAt(object.metadata) ?? {};
-  return { kind, form, label, metadata, podMetadata: podMetadata ?? {}, podSpec, containers };
+  return { kind, form, label, metadata, podMetadata, podSpec, containers };
 }
 
 /**
- * The workloads behind a resource: one for an object or a patch, one per item for a List; none for other types
- * or when the pod spec is not known.
+ * The pod specs of a custom resource (any place in the object) or of a Helm release's `values`, each judged as a
+ * workload of that kind (`Rollout`, `Release`); the message names where the pod spec sits.
+ */
+function genericWorkloads(type: string, props: Props): Workload[] {
+  if (HELM_RELEASE_TYPES.includes(type)) {
+    const metadata = { name: props.name, namespace: props.namespace };
+    return findPodSpecs(props.values, "values").map((found) =>
+      workloadOfPodSpec("Release", "object", `${found.path}: `, metadata, found.podMetadata, found.podSpec),
+    );
+  }
+  const parsed = parseKubernetesType(type)!;
+  const objects = parsed.form === "list" ? arrayAt(props.items).map(objectAt) : [props];
+  return objects.flatMap((object, index) => {
+    const prefix = parsed.form === "list" ? `items[${index}].` : "";
+    const metadata = objectAt(object?.metadata) ?? {};
+    return findPodSpecs(object?.spec, "spec").map((found) =>
+      workloadOfPodSpec(
+        parsed.kind,
+        parsed.form,
+        `${prefix}${found.path}: `,
+        metadata,
+        found.podMetadata,
+        found.podSpec,
+      ),
+    );
+  });
+}
+
+/**
+ * The workloads behind a resource: one for an object or a patch, one per item for a List; one per pod spec found
+ * in a custom resource or a Helm release's values (`podTemplates.ts`); none for other types or when the pod
+ * spec is not known.
  */
 export function workloadsOf(type: string, props: Props): Workload[] {
   const parsed = podBearingType(type);
   if (!parsed) {
-    return [];
+    return isGenericPodBearingType(type) ? genericWorkloads(type, props) : [];
   }
   if (parsed.form === "list") {
     return arrayAt(props.items).flatMap((item, index) => {
@@ -84,45 +130,6 @@ export function workloadsOf(type: string, props: Props): Workload[] {
   }
   const workload = workloadOfObject(parsed.kind, parsed.form, props, "");
   return workload ? [workload] : [];
-}
-
-/** A configuration exemption: the workload named `name` in `namespace` (and of `kind`, when given). */
-export interface Exemption {
-  /** `metadata.name` of the exempted object. */
-  name: string;
-  /** Its namespace; `default` when omitted (the same rule as for the object). */
-  namespace?: string;
-  /** Its kind (`DaemonSet`), any when omitted. */
-  kind?: string;
-  /** Why: kept for the reviewer, not read. */
-  reason?: string;
-}
-
-/**
- * The configuration of the workload policies, one definition for the pack (each policy reads `exemptions` and
- * its own keys; the schema and defaults are in `policies.ts`). Set with `pulumi policy enable --config`.
- */
-export interface WorkloadPolicyConfig {
-  /**
-   * Workloads the policy does not check, by `metadata.name`, `namespace` (default `default`) and `kind` (any when
-   * omitted), e.g. `{name: "node-trust", namespace: "kube-system", kind: "DaemonSet", reason: "..."}`. Default
-   * none. The checked resource itself can never exempt itself (no annotation or label is read).
-   */
-  exemptions?: Exemption[];
-  /** `k8s-image-pinned`: images allowed without a pinned tag (`nginx`, `10.0.0.5/dev/*`, see `imageMatches`). Default none. */
-  allowUnpinnedImages?: string[];
-  /** `k8s-image-registry-allowed`: the only registry hosts images may come from. Default none = any registry. */
-  allowedRegistries?: string[];
-  /** `k8s-host-path-allow-list`: host paths pods may mount (`/dir` exactly, `/dir/*` one level below; see `hostPaths.ts`). */
-  allowedHostPaths?: string[];
-  /** `k8s-host-path-allow-list`: host paths pods may mount when every mount of the volume is read only. */
-  allowedReadOnlyHostPaths?: string[];
-  /** `k8s-no-added-capabilities`: capabilities containers may add (`NET_BIND_SERVICE`; `CAP_` prefix and case ignored). Default none. */
-  allowedCapabilities?: string[];
-  /** `k8s-run-as-non-root`: accept uid 0 for a locked-down container whose only host access is an allowed host path it writes. Default true. */
-  allowRootHostPathWriters?: boolean;
-  /** Not a config key: the provider's default namespace, set by the pack, used when the object names none. */
-  providerNamespace?: string;
 }
 
 /** One workload check: a policy of its own. */
@@ -170,30 +177,33 @@ export function effective(workload: Workload, c: Container, key: string): unknow
   return sc(c)[key] ?? podSc(workload)[key];
 }
 
-/** The namespace a workload lands in: its own, else the provider's, else `default` (`""` counts as unset). */
-export function namespaceOf(metadata: Props, providerNamespace?: string): string | undefined {
-  const own = metadata.namespace;
-  if (isUnknown(own)) {
-    return undefined;
-  }
-  const name = stringAt(own)?.trim();
-  if (name) {
-    return name;
-  }
-  return providerNamespace?.trim() || "default";
+/**
+ * A field of `windowsOptions` as the kubelet merges it: field by field, the container's field over the pod's
+ * (kubernetes `pkg/securitycontext/util.go` `DetermineEffectiveSecurityContext`), not the whole object.
+ */
+export function effectiveWindowsOption(workload: Workload, c: Container, field: string): unknown {
+  return objectAt(sc(c).windowsOptions)?.[field] ?? objectAt(podSc(workload).windowsOptions)?.[field];
 }
 
-/** Whether the configuration exempts this workload. */
-export function isExempt(workload: Workload, config: WorkloadPolicyConfig): boolean {
-  const name = stringAt(workload.metadata.name);
-  if (name === undefined) {
-    return false;
-  }
-  const namespace = namespaceOf(workload.metadata, config.providerNamespace);
-  return (config.exemptions ?? []).some(
-    (e) =>
-      e.name === name && (e.namespace ?? "default") === namespace && (e.kind === undefined || e.kind === workload.kind),
-  );
+/** One image a workload pulls: a container's, or an image volume's `image.reference`. */
+export interface WorkloadImage {
+  /** `container "app"` or `volume "data"`, for messages. */
+  owner: string;
+  image: string;
+}
+
+/** Every known image the pod pulls: its containers' and its image volumes' (`volumes[].image.reference`). */
+export function imagesOf(w: Workload): WorkloadImage[] {
+  const containers = w.containers
+    .filter((c) => c.image !== undefined)
+    .map((c) => ({ owner: `container "${c.name}"`, image: c.image! }));
+  const volumes = arrayAt(w.podSpec.volumes)
+    .map(objectAt)
+    .flatMap((v) => {
+      const reference = stringAt(objectAt(v?.image)?.reference);
+      return reference === undefined ? [] : [{ owner: `volume "${stringAt(v?.name) ?? "?"}"`, image: reference }];
+    });
+  return [...containers, ...volumes];
 }
 
 /** Runs one check on a workload, unless the configuration exempts it; messages carry the List item label. */

@@ -10,7 +10,7 @@ import {
 } from "./containerChecks";
 import { dropAllCapabilities, noAddedCapabilities } from "./capabilityChecks";
 import { noServiceAccountToken, noUnsafePodOptions, notDefaultNamespace } from "./podChecks";
-import { hostPathAllowList, noHostNamespaces, noHostPorts } from "./hostChecks";
+import { hostPathAllowList, volumeTypesAllowed, noHostNamespaces, noHostPorts } from "./hostChecks";
 import { WorkloadCheck } from "./workload";
 
 /** The workload checks, in the order they are reported. */
@@ -31,5 +31,6 @@ export const WORKLOAD_CHECKS: WorkloadCheck[] = [
   noHostNamespaces,
   noHostPorts,
   hostPathAllowList,
+  volumeTypesAllowed,
   noUnsafePodOptions,
 ];
