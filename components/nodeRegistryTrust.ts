@@ -6,6 +6,7 @@ import { trustedCertificateCheck } from "./lib/pem";
 import { registryHostProblem } from "./lib/imageReference";
 import {
   INSTALL_SCRIPT,
+  LIVE_SCRIPT,
   NODE_TRUST_FINGERPRINT_ANNOTATION,
   READY_SCRIPT,
   installerFingerprint,
@@ -264,6 +265,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
                     { name: "TARGET_DIR", value: "/trust" },
                     { name: "HOSTS_DIR", value: hostsDir },
                     { name: "CONFIG_DIR", value: "/containerd" },
+                    { name: "NODE_CONFIG_DIR", value: configDir },
                     { name: "VERIFY_CONFIG", value: String(verifyConfig) },
                     {
                       name: "REMOVE_ON_DELETE",
@@ -275,6 +277,11 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
                   readinessProbe: {
                     exec: { command: ["/bin/sh", "-c", READY_SCRIPT] },
                     periodSeconds: 10,
+                  },
+                  livenessProbe: {
+                    exec: { command: ["/bin/sh", "-c", LIVE_SCRIPT] },
+                    periodSeconds: 30,
+                    failureThreshold: 2,
                   },
                   resources: {
                     requests: {

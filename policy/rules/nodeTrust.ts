@@ -7,7 +7,7 @@
  * The pod is the installer when all of these hold:
  * - a `DaemonSet` object (or List item) — never a `*Patch`, which may change a pod the reviewer never saw;
  * - exactly one container (no init or ephemeral ones) whose command is `/bin/sh -c <INSTALL_SCRIPT>`, without
- *   `args`, whose readiness probe runs `/bin/sh -c <READY_SCRIPT>` — the scripts of this package's
+ *   `args`, whose readiness and liveness probes run `/bin/sh -c <READY_SCRIPT>` and `<LIVE_SCRIPT>` — the scripts of this package's
  *   `components/lib/nodeTrustScripts.ts`, byte for byte;
  * - an image pinned by digest;
  * - volumes that are only the ConfigMap and hostPath volumes;
@@ -19,6 +19,7 @@
  */
 import {
   INSTALL_SCRIPT,
+  LIVE_SCRIPT,
   NODE_TRUST_FINGERPRINT_ANNOTATION,
   READY_SCRIPT,
   installerFingerprint,
@@ -51,6 +52,7 @@ export function isNodeTrustInstaller(w: Workload): boolean {
     !sameCommand(c.props.command, INSTALL_SCRIPT) ||
     c.props.args !== undefined ||
     !sameCommand(objectAt(objectAt(c.props.readinessProbe)?.exec)?.command, READY_SCRIPT) ||
+    !sameCommand(objectAt(objectAt(c.props.livenessProbe)?.exec)?.command, LIVE_SCRIPT) ||
     image?.digest === undefined
   ) {
     return false;
