@@ -10,6 +10,7 @@ import {
   NODE_TRUST_FINGERPRINT_ANNOTATION,
   READY_SCRIPT,
   installerFingerprint,
+  nodeCleanupCommand,
 } from "./lib/nodeTrustScripts";
 import { isPublicRegistry } from "./lib/publicRegistries";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
@@ -170,6 +171,17 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
   public readonly configMapName: pulumi.Output<string>;
   /** Name of the installer DaemonSet (`kubectl rollout status daemonset/<name>`). */
   public readonly daemonSetName: pulumi.Output<string>;
+  /**
+   * After `pulumi destroy`: lists the nodes whose installer pod has not finished removing the files yet (a node
+   * that was down keeps its pod Terminating, and its files, until it is back: then the pod removes them). Empty
+   * output: every node is clean.
+   */
+  public readonly leftoverNodesCommand: pulumi.Output<string>;
+  /**
+   * Removes the trust files (and restores the ones they replaced) on one node by hand, run as root on the node:
+   * for a node that was down at destroy time and will not come back as the same Kubernetes node.
+   */
+  public readonly nodeCleanupCommand: pulumi.Output<string>;
 
   constructor(name: string, args: NodeRegistryTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:NodeRegistryTrust", name, {}, opts);
@@ -236,7 +248,19 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
       name,
       {
         // Checkov's own skip annotation, honoured by Checkov and our policy pack, makes the one exception reviewable.
-        metadata: { namespace, labels, annotations: { "checkov.io/skip1": `CKV_K8S_23=${ROOT_REASON}` } },
+        metadata: {
+          namespace,
+          labels,
+          annotations: {
+            "checkov.io/skip1": `CKV_K8S_23=${ROOT_REASON}`,
+            // Delete the DaemonSet without waiting for its pods: the provider's default (Foreground, pulumi-kubernetes
+            // provider/pkg/metadata/overrides.go DeletionPropagation; awaited in provider/pkg/await/await.go Deletion)
+            // waits for every pod, and a pod on a node that is down stays Terminating (its tolerations keep it from
+            // eviction) until the 10-minute timeout fails the destroy. Live nodes' pods still terminate gracefully and
+            // remove the files; see leftoverNodesCommand and nodeCleanupCommand for nodes that were down.
+            "pulumi.com/deletionPropagationPolicy": "background",
+          },
+        },
         spec: {
           // The new pod runs before the old one stops, so a rollout never leaves a node without the files (the
           // old pod sees the new one's lease and leaves them; see lib/nodeTrustScripts.ts).
@@ -328,6 +352,8 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
     this.namespace = configMap.metadata.namespace;
     this.configMapName = configMap.metadata.name;
     this.daemonSetName = daemonSet.metadata.name;
+    this.leftoverNodesCommand = pulumi.interpolate`kubectl get pods --namespace ${configMap.metadata.namespace} --selector app.kubernetes.io/name=node-registry-trust,app.kubernetes.io/instance=${labels["app.kubernetes.io/instance"]} --output custom-columns=NODE:.spec.nodeName,POD:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers`;
+    this.nodeCleanupCommand = this.hostDirectory.apply(nodeCleanupCommand);
     this.registerOutputs();
   }
 }

@@ -83,7 +83,11 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
       metadata: {
         namespace: "kube-system",
         labels,
-        annotations: { "checkov.io/skip1": "CKV_K8S_23=writes containerd's root-owned hosts directory on the node" },
+        annotations: {
+          "checkov.io/skip1": "CKV_K8S_23=writes containerd's root-owned hosts directory on the node",
+          // destroy does not wait for the pods of nodes that are down (see the node-down test below)
+          "pulumi.com/deletionPropagationPolicy": "background",
+        },
       },
       spec: {
         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -432,6 +436,39 @@ describe("the installer script, run by a real shell", () => {
     pod.child.kill("SIGTERM");
     expect(await pod.exited).toBe(0);
     expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it("destroy with a node down: the DaemonSet goes at once, the down node keeps its files, and the outputs say how to find and remove them", async () => {
+    // On the live node the pod is terminated and removes the files; the down node's installer never gets SIGTERM
+    // (SIGKILL here: the node lost power) and its files stay.
+    fs.writeFileSync(path.join(target, "hosts.toml"), "# the node's own\n");
+    const down = start("pod-down");
+    expect(await until(isReady)).toBe(true);
+    down.child.kill("SIGKILL");
+    expect(await down.exited).toBeNull();
+    expect(read("ca.crt")).toBe(certs.ca);
+
+    const trust = new NodeRegistryTrust("down", { registryHost: "192.100.100.1", caCertificatePem: certs.ca });
+    await settle();
+    const daemonSet = cloud.get(DAEMON_SET, "down");
+    // The provider deletes with background propagation: the delete returns when the DaemonSet object is gone
+    // instead of waiting (10 minutes, then failing) for a pod that stays Terminating on the down node.
+    expect(daemonSet.inputs.metadata.annotations["pulumi.com/deletionPropagationPolicy"]).toBe("background");
+    expect(await unwrap(trust.leftoverNodesCommand)).toBe(
+      "kubectl get pods --namespace kube-system --selector app.kubernetes.io/name=node-registry-trust,app.kubernetes.io/instance=down " +
+        "--output custom-columns=NODE:.spec.nodeName,POD:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers",
+    );
+    const command = await unwrap(trust.nodeCleanupCommand);
+    expect(command.startsWith("sudo env TARGET_DIR='/etc/containerd/certs.d/192.100.100.1' sh -c '")).toBe(true);
+    // The command, run on the node (this test's directory, without sudo), removes the trust and restores the backup.
+    const local = command.replace(
+      "sudo env TARGET_DIR='/etc/containerd/certs.d/192.100.100.1'",
+      `env TARGET_DIR='${target}'`,
+    );
+    const output = execFileSync(shell[0], [...shell.slice(1), "-c", local], { encoding: "utf8" });
+    expect(output).toContain(`removed the registry trust from ${target}`);
+    expect(fs.readdirSync(target)).toEqual(["hosts.toml"]);
+    expect(read("hosts.toml")).toBe("# the node's own\n");
   });
 
   it("leaves the files with removeOnDelete false", async () => {

@@ -251,6 +251,26 @@ $entry" ;;
 `;
 
 /**
+ * Removes the installer's files from `TARGET_DIR` and restores the files it replaced: what a terminating installer
+ * runs, and what `NodeRegistryTrust.nodeCleanupCommand` runs by hand on a node that was down when the component was
+ * deleted (its pod never ran the removal).
+ */
+export const REMOVE_SCRIPT = String.raw`for file in hosts.toml ca.crt; do
+    rm -f "$TARGET_DIR/$file" "$TARGET_DIR/.$file.tmp"
+    if [ -e "$TARGET_DIR/$file.pre-edge-registry" ]; then
+      mv -f "$TARGET_DIR/$file.pre-edge-registry" "$TARGET_DIR/$file"
+      echo "restored the previous $TARGET_DIR/$file"
+    fi
+  done
+  rm -f "$TARGET_DIR/.edge-registry-owner" "$TARGET_DIR"/.edge-registry-lease.*
+  echo "removed the registry trust from $TARGET_DIR"`;
+
+/** The command that removes the trust from one node by hand (run as root on the node), for `nodeDirectory`. */
+export function nodeCleanupCommand(nodeDirectory: string): string {
+  return `sudo env TARGET_DIR='${nodeDirectory}' sh -c '${REMOVE_SCRIPT.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
  * The installer: takes a backup of files it is about to replace, installs `ca.crt` then `hosts.toml` (each
  * copied to a temporary file and renamed, so containerd never reads half a file), re-installs them whenever they
  * differ, and on SIGTERM removes them and restores the backups (see the module comment).
@@ -264,15 +284,7 @@ cleanup() {
     echo "another installer runs on this node (rolling update): leaving the files to it"
     exit 0
   fi
-  for file in hosts.toml ca.crt; do
-    rm -f "$TARGET_DIR/$file" "$TARGET_DIR/.$file.tmp"
-    if [ -e "$TARGET_DIR/$file.pre-edge-registry" ]; then
-      mv -f "$TARGET_DIR/$file.pre-edge-registry" "$TARGET_DIR/$file"
-      echo "restored the previous $TARGET_DIR/$file"
-    fi
-  done
-  rm -f "$TARGET_DIR/.edge-registry-owner" "$TARGET_DIR"/.edge-registry-lease.*
-  echo "removed the registry trust from $TARGET_DIR"
+  ${REMOVE_SCRIPT}
   exit 0
 }
 trap cleanup TERM INT
