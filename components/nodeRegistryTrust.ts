@@ -5,7 +5,14 @@ import * as core from "@pulumi/kubernetes/core/v1";
 import { trustedCertificateCheck } from "./lib/pem";
 import { registryHostProblem } from "./lib/imageReference";
 import { isDns1123Label, labelValueProblem } from "./lib/kubernetesNames";
-import { INSTALL_SCRIPT, READY_SCRIPT } from "./lib/nodeTrustScripts";
+import {
+  INSTALL_SCRIPT,
+  LIVE_SCRIPT,
+  NODE_TRUST_FINGERPRINT_ANNOTATION,
+  READY_SCRIPT,
+  installerFingerprint,
+  nodeCleanupCommand,
+} from "./lib/nodeTrustScripts";
 import { isPublicRegistry } from "./lib/publicRegistries";
 import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
 
@@ -165,6 +172,17 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
   public readonly configMapName: pulumi.Output<string>;
   /** Name of the installer DaemonSet (`kubectl rollout status daemonset/<name>`). */
   public readonly daemonSetName: pulumi.Output<string>;
+  /**
+   * After `pulumi destroy`: lists the nodes whose installer pod has not finished removing the files yet (a node
+   * that was down keeps its pod Terminating, and its files, until it is back: then the pod removes them). Empty
+   * output: every node is clean.
+   */
+  public readonly leftoverNodesCommand: pulumi.Output<string>;
+  /**
+   * Removes the trust files (and restores the ones they replaced) on one node by hand, run as root on the node:
+   * for a node that was down at destroy time and will not come back as the same Kubernetes node.
+   */
+  public readonly nodeCleanupCommand: pulumi.Output<string>;
 
   constructor(name: string, args: NodeRegistryTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-registry:index:NodeRegistryTrust", name, {}, opts);
@@ -216,11 +234,34 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
     );
 
     const resources = pulumi.output(args.resources ?? {});
+    const image = pulumi.output(args.image ?? DEFAULT_NODE_TRUST_IMAGE);
+    // The policy pack grants root and containerd's directories to this pod only when this fingerprint equals the
+    // one it recomputes from the pod (policy/rules/nodeTrust.ts): a copy of the labels or the name gets nothing.
+    const fingerprint = pulumi
+      .all([image, this.hostDirectory, configDir])
+      .apply(([img, hostDirectory, config]) =>
+        installerFingerprint(img, [
+          { path: hostDirectory, readOnly: false },
+          ...(verifyConfig ? [{ path: config, readOnly: true }] : []),
+        ]),
+      );
     const daemonSet = new apps.DaemonSet(
       name,
       {
         // Checkov's own skip annotation, honoured by Checkov and our policy pack, makes the one exception reviewable.
-        metadata: { namespace, labels, annotations: { "checkov.io/skip1": `CKV_K8S_23=${ROOT_REASON}` } },
+        metadata: {
+          namespace,
+          labels,
+          annotations: {
+            "checkov.io/skip1": `CKV_K8S_23=${ROOT_REASON}`,
+            // Delete the DaemonSet without waiting for its pods: the provider's default (Foreground, pulumi-kubernetes
+            // provider/pkg/metadata/overrides.go DeletionPropagation; awaited in provider/pkg/await/await.go Deletion)
+            // waits for every pod, and a pod on a node that is down stays Terminating (its tolerations keep it from
+            // eviction) until the 10-minute timeout fails the destroy. Live nodes' pods still terminate gracefully and
+            // remove the files; see leftoverNodesCommand and nodeCleanupCommand for nodes that were down.
+            "pulumi.com/deletionPropagationPolicy": "background",
+          },
+        },
         spec: {
           // The new pod runs before the old one stops, so a rollout never leaves a node without the files (the
           // old pod sees the new one's lease and leaves them; see lib/nodeTrustScripts.ts).
@@ -232,7 +273,7 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
             },
           },
           template: {
-            metadata: { labels },
+            metadata: { labels, annotations: { [NODE_TRUST_FINGERPRINT_ANNOTATION]: fingerprint } },
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
@@ -242,13 +283,14 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "install",
-                  image: args.image ?? DEFAULT_NODE_TRUST_IMAGE,
+                  image,
                   command: ["/bin/sh", "-c", INSTALL_SCRIPT],
                   env: [
                     { name: "SOURCE_DIR", value: "/config" },
                     { name: "TARGET_DIR", value: "/trust" },
                     { name: "HOSTS_DIR", value: hostsDir },
                     { name: "CONFIG_DIR", value: "/containerd" },
+                    { name: "NODE_CONFIG_DIR", value: configDir },
                     { name: "VERIFY_CONFIG", value: String(verifyConfig) },
                     {
                       name: "REMOVE_ON_DELETE",
@@ -260,6 +302,11 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
                   readinessProbe: {
                     exec: { command: ["/bin/sh", "-c", READY_SCRIPT] },
                     periodSeconds: 10,
+                  },
+                  livenessProbe: {
+                    exec: { command: ["/bin/sh", "-c", LIVE_SCRIPT] },
+                    periodSeconds: 30,
+                    failureThreshold: 2,
                   },
                   resources: {
                     requests: {
@@ -306,6 +353,8 @@ export class NodeRegistryTrust extends pulumi.ComponentResource {
     this.namespace = configMap.metadata.namespace;
     this.configMapName = configMap.metadata.name;
     this.daemonSetName = daemonSet.metadata.name;
+    this.leftoverNodesCommand = pulumi.interpolate`kubectl get pods --namespace ${configMap.metadata.namespace} --selector app.kubernetes.io/name=node-registry-trust,app.kubernetes.io/instance=${labels["app.kubernetes.io/instance"]} --output custom-columns=NODE:.spec.nodeName,POD:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers`;
+    this.nodeCleanupCommand = this.hostDirectory.apply(nodeCleanupCommand);
     this.registerOutputs();
   }
 }

@@ -12,42 +12,23 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import * as extension from "./rules/extension";
+import { HelmValuesConfig, helmValuesProblems } from "./rules/helmValues";
+import { HELM_RELEASE_TYPES, isGenericPodBearingType } from "./rules/podTemplates";
 import * as pullSecrets from "./rules/pullSecrets";
 import * as registry from "./rules/registry";
-import { DEFAULT_ALLOWED_HOST_PATHS, DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS, hostPathAllowed } from "./rules/hostPaths";
-import { persistentVolumeType, podBearingType } from "./rules/kinds";
-import { Finding, Props, StackResource, arrayAt, objectAt, rawProps, stringAt } from "./rules/values";
 import {
-  Exemption,
-  WORKLOAD_CHECKS,
-  WorkloadCheck,
-  WorkloadCheckConfig,
-  hostPathMessage,
-  runWorkloadCheck,
-  workloadsOf,
-} from "./rules/workload";
+  DEFAULT_ALLOWED_HOST_PATHS,
+  DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS,
+  NODE_TRUST_HOST_PATHS,
+  NODE_TRUST_READ_ONLY_HOST_PATHS,
+} from "./rules/hostPaths";
+import { persistentVolumeProblems } from "./rules/hostChecks";
+import { persistentVolumeType, podBearingType } from "./rules/kinds";
+import { Finding, Props, StackResource, rawProps } from "./rules/values";
+import { WorkloadCheck, WorkloadPolicyConfig, runWorkloadCheck, workloadsOf } from "./rules/workload";
+import { WORKLOAD_CHECKS } from "./rules/workloadChecks";
 
-/** Config of the workload policies (each policy reads `exemptions` and its own keys). */
-export interface WorkloadPolicyConfig {
-  /**
-   * Workloads the policy does not check, by `metadata.name`, `namespace` (default `default`) and `kind` (any when
-   * omitted), e.g. `{name: "node-trust", namespace: "kube-system", kind: "DaemonSet", reason: "..."}`. Default
-   * none. The checked resource itself can never exempt itself (no annotation or label is read).
-   */
-  exemptions?: Exemption[];
-  /** `k8s-image-pinned`: images allowed without a pinned tag (`nginx`, `10.0.0.5/dev/*`). Default none. */
-  allowUnpinnedImages?: string[];
-  /** `k8s-image-registry-allowed`: the only registry hosts images may come from. Default none = any registry. */
-  allowedRegistries?: string[];
-  /** `k8s-host-path-allow-list`: host paths pods may mount (`/dir` exactly, `/dir/*` one level below). */
-  allowedHostPaths?: string[];
-  /** `k8s-host-path-allow-list`: host paths pods may mount read only. */
-  allowedReadOnlyHostPaths?: string[];
-  /** `k8s-no-added-capabilities`: capabilities containers may add. Default none. */
-  allowedCapabilities?: string[];
-  /** `k8s-run-as-non-root`: accept uid 0 for locked-down writers of allowed host paths only. Default true. */
-  allowRootHostPathWriters?: boolean;
-}
+export type { WorkloadPolicyConfig } from "./rules/workload";
 
 /** Config of `k8s-private-registry-pull-secret`. */
 export interface PullSecretPolicyConfig {
@@ -58,13 +39,16 @@ export interface PullSecretPolicyConfig {
 const stringList = (defaults: string[] = []) => ({ type: "array", items: { type: "string" }, default: defaults });
 
 /** The JSON schema of each workload config key, with its default (what the CLI applies). */
-const workloadConfigProperties: Record<keyof WorkloadCheckConfig, object | undefined> = {
+const workloadConfigProperties: Record<keyof WorkloadPolicyConfig, object | undefined> = {
   allowUnpinnedImages: stringList(),
   allowedRegistries: stringList(),
   allowedHostPaths: stringList(DEFAULT_ALLOWED_HOST_PATHS),
   allowedReadOnlyHostPaths: stringList(DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS),
   allowedCapabilities: stringList(),
-  allowRootHostPathWriters: { type: "boolean", default: true },
+  allowRootHostPathWriters: { type: "boolean", default: false },
+  nodeTrustInstaller: { type: "boolean", default: true },
+  nodeTrustHostPaths: stringList(NODE_TRUST_HOST_PATHS),
+  nodeTrustReadOnlyHostPaths: stringList(NODE_TRUST_READ_ONLY_HOST_PATHS),
   exemptions: {
     type: "array",
     default: [],
@@ -143,30 +127,10 @@ function stackPolicy(spec: {
   };
 }
 
-/** Host paths of a PersistentVolume (object, patch or list): `spec.hostPath.path` and `spec.local.path`. */
-function persistentVolumeProblems(type: string, props: Props, config: WorkloadCheckConfig): string[] {
-  const parsed = persistentVolumeType(type);
-  if (!parsed) {
-    return [];
-  }
-  const objects = parsed.form === "list" ? arrayAt(props.items).map(objectAt) : [props];
-  const allowed = config.allowedHostPaths ?? DEFAULT_ALLOWED_HOST_PATHS;
-  return objects.flatMap((object, index) => {
-    const label = parsed.form === "list" ? `items[${index}]: ` : "";
-    const spec = objectAt(object?.spec);
-    return (["hostPath", "local"] as const).flatMap((key) => {
-      const hostPath = stringAt(objectAt(spec?.[key])?.path);
-      return hostPath === undefined || hostPathAllowed(hostPath, allowed)
-        ? []
-        : [`${label}${hostPathMessage(`spec.${key}`, hostPath, false)}`];
-    });
-  });
-}
-
 /** The resource policy for one workload check (the host-path one also covers PersistentVolumes). */
 function workloadPolicy(check: WorkloadCheck): ResourceValidationPolicy {
   const hostPaths = check.name === "k8s-host-path-allow-list";
-  const keys: (keyof WorkloadCheckConfig)[] = ["exemptions", ...(check.configKeys ?? [])];
+  const keys: (keyof WorkloadPolicyConfig)[] = ["exemptions", ...(check.configKeys ?? [])];
   const properties = Object.fromEntries(keys.map((key) => [key, workloadConfigProperties[key]]));
   const defaults = Object.fromEntries(
     keys.map((key) => [key, (workloadConfigProperties[key] as { default?: unknown }).default]),
@@ -175,12 +139,15 @@ function workloadPolicy(check: WorkloadCheck): ResourceValidationPolicy {
     name: check.name,
     description: `${check.description} Exemptions only from the pack's configuration (exemptions).`,
     enforcementLevel: check.mandatory ? "mandatory" : "advisory",
-    types: (type) => podBearingType(type) !== undefined || (hostPaths && persistentVolumeType(type) !== undefined),
+    types: (type) =>
+      podBearingType(type) !== undefined ||
+      isGenericPodBearingType(type) ||
+      (hostPaths && persistentVolumeType(type) !== undefined),
     configSchema: { properties } as PolicyConfigSchema,
     problems: (props, args) => {
       const providerNamespace = args.provider?.props?.namespace;
-      const config: WorkloadCheckConfig = {
-        ...configOf<WorkloadCheckConfig>(args, defaults as WorkloadCheckConfig),
+      const config: WorkloadPolicyConfig = {
+        ...configOf<WorkloadPolicyConfig>(args, defaults as WorkloadPolicyConfig),
         providerNamespace: typeof providerNamespace === "string" ? providerNamespace : undefined,
       };
       return [
@@ -283,6 +250,29 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     findings: (resources) => extension.trustDistributionFindings(resources),
   }),
   ...WORKLOAD_CHECKS.map(workloadPolicy),
+  resourcePolicy({
+    name: "k8s-helm-release-values",
+    description:
+      "A helm.sh/v3:Release (rendered by the provider, unseen by the pack) sets nothing in its values that reaches the node: privileged, host namespaces, privilege escalation, HostProcess, runAsUser 0, runAsNonRoot false, seccomp Unconfined, added capabilities beyond allowedCapabilities, host paths outside allowedHostPaths, node or network volume types (PSS baseline and restricted, CKV_K8S_16-20, CKV_K8S_23, CKV_K8S_27, CKV_K8S_31). Pod specs in the values are judged by every k8s-* policy; use helm.sh/v4:Chart to have every rendered object judged.",
+    enforcementLevel: "mandatory",
+    types: HELM_RELEASE_TYPES,
+    configSchema: {
+      properties: {
+        allowedHostPaths: workloadConfigProperties.allowedHostPaths,
+        allowedReadOnlyHostPaths: workloadConfigProperties.allowedReadOnlyHostPaths,
+        allowedCapabilities: workloadConfigProperties.allowedCapabilities,
+      },
+    } as PolicyConfigSchema,
+    problems: (props, args) =>
+      helmValuesProblems(
+        props.values,
+        configOf<HelmValuesConfig>(args, {
+          allowedHostPaths: DEFAULT_ALLOWED_HOST_PATHS,
+          allowedReadOnlyHostPaths: DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS,
+          allowedCapabilities: [],
+        }),
+      ),
+  }),
   stackPolicy({
     name: "k8s-private-registry-pull-secret",
     description:

@@ -1,11 +1,17 @@
 import { cloud, constructionError, resetCloud, settle, unwrap } from "./harness/mocks";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerdDistribution, DEFAULT_NODE_TRUST_IMAGE, NodeRegistryTrust } from "../components";
 import { TestCertificates, testCertificates } from "./fixtures/certs";
+import {
+  LIVE_SCRIPT,
+  NODE_TRUST_FINGERPRINT_ANNOTATION,
+  TOML_AWK,
+  installerFingerprint,
+} from "../components/lib/nodeTrustScripts";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { DaemonSet } = require("kubernetes-models/apps/v1/DaemonSet");
@@ -77,7 +83,11 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
       metadata: {
         namespace: "kube-system",
         labels,
-        annotations: { "checkov.io/skip1": "CKV_K8S_23=writes containerd's root-owned hosts directory on the node" },
+        annotations: {
+          "checkov.io/skip1": "CKV_K8S_23=writes containerd's root-owned hosts directory on the node",
+          // destroy does not wait for the pods of nodes that are down (see the node-down test below)
+          "pulumi.com/deletionPropagationPolicy": "background",
+        },
       },
       spec: {
         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -85,7 +95,16 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
           matchLabels: { "app.kubernetes.io/name": "node-registry-trust", "app.kubernetes.io/instance": "trust" },
         },
         template: {
-          metadata: { labels },
+          metadata: {
+            labels,
+            // What the policy pack recognises the installer by (policy/rules/nodeTrust.ts): scripts, image, host paths.
+            annotations: {
+              [NODE_TRUST_FINGERPRINT_ANNOTATION]: installerFingerprint(DEFAULT_NODE_TRUST_IMAGE, [
+                { path: "/etc/containerd/certs.d/192.100.100.1", readOnly: false },
+                { path: "/etc/containerd", readOnly: true },
+              ]),
+            },
+          },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
@@ -102,6 +121,7 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
                   { name: "TARGET_DIR", value: "/trust" },
                   { name: "HOSTS_DIR", value: "/etc/containerd/certs.d" },
                   { name: "CONFIG_DIR", value: "/containerd" },
+                  { name: "NODE_CONFIG_DIR", value: "/etc/containerd" },
                   { name: "VERIFY_CONFIG", value: "true" },
                   { name: "REMOVE_ON_DELETE", value: "true" },
                   { name: "POD_UID", valueFrom: { fieldRef: { fieldPath: "metadata.uid" } } },
@@ -110,6 +130,11 @@ describe("NodeRegistryTrust with defaults (seed 003's registry 192.100.100.1)", 
                 readinessProbe: {
                   exec: { command: ["/bin/sh", "-c", container.readinessProbe.exec.command[2]] },
                   periodSeconds: 10,
+                },
+                livenessProbe: {
+                  exec: { command: ["/bin/sh", "-c", LIVE_SCRIPT] },
+                  periodSeconds: 30,
+                  failureThreshold: 2,
                 },
                 resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
                 securityContext: {
@@ -278,6 +303,7 @@ describe("the installer script, run by a real shell", () => {
   const shell = fs.existsSync("/usr/bin/busybox") ? ["/usr/bin/busybox", "sh"] : ["/bin/sh"];
   const hostsDir = "/etc/containerd/certs.d";
   const enabled = `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${hostsDir}"\n`;
+  const enabledV2 = enabled;
   let source: string;
   let target: string;
   let config: string;
@@ -313,6 +339,7 @@ describe("the installer script, run by a real shell", () => {
     TARGET_DIR: target,
     HOSTS_DIR: hostsDir,
     CONFIG_DIR: config,
+    NODE_CONFIG_DIR: "/etc/containerd",
     VERIFY_CONFIG: "true",
     REMOVE_ON_DELETE: "true",
     POD_UID: uid,
@@ -411,6 +438,39 @@ describe("the installer script, run by a real shell", () => {
     expect(fs.readdirSync(target)).toEqual([]);
   });
 
+  it("destroy with a node down: the DaemonSet goes at once, the down node keeps its files, and the outputs say how to find and remove them", async () => {
+    // On the live node the pod is terminated and removes the files; the down node's installer never gets SIGTERM
+    // (SIGKILL here: the node lost power) and its files stay.
+    fs.writeFileSync(path.join(target, "hosts.toml"), "# the node's own\n");
+    const down = start("pod-down");
+    expect(await until(isReady)).toBe(true);
+    down.child.kill("SIGKILL");
+    expect(await down.exited).toBeNull();
+    expect(read("ca.crt")).toBe(certs.ca);
+
+    const trust = new NodeRegistryTrust("down", { registryHost: "192.100.100.1", caCertificatePem: certs.ca });
+    await settle();
+    const daemonSet = cloud.get(DAEMON_SET, "down");
+    // The provider deletes with background propagation: the delete returns when the DaemonSet object is gone
+    // instead of waiting (10 minutes, then failing) for a pod that stays Terminating on the down node.
+    expect(daemonSet.inputs.metadata.annotations["pulumi.com/deletionPropagationPolicy"]).toBe("background");
+    expect(await unwrap(trust.leftoverNodesCommand)).toBe(
+      "kubectl get pods --namespace kube-system --selector app.kubernetes.io/name=node-registry-trust,app.kubernetes.io/instance=down " +
+        "--output custom-columns=NODE:.spec.nodeName,POD:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers",
+    );
+    const command = await unwrap(trust.nodeCleanupCommand);
+    expect(command.startsWith("sudo env TARGET_DIR='/etc/containerd/certs.d/192.100.100.1' sh -c '")).toBe(true);
+    // The command, run on the node (this test's directory, without sudo), removes the trust and restores the backup.
+    const local = command.replace(
+      "sudo env TARGET_DIR='/etc/containerd/certs.d/192.100.100.1'",
+      `env TARGET_DIR='${target}'`,
+    );
+    const output = execFileSync(shell[0], [...shell.slice(1), "-c", local], { encoding: "utf8" });
+    expect(output).toContain(`removed the registry trust from ${target}`);
+    expect(fs.readdirSync(target)).toEqual(["hosts.toml"]);
+    expect(read("hosts.toml")).toBe("# the node's own\n");
+  });
+
   it("leaves the files with removeOnDelete false", async () => {
     const pod = start("pod-a", { REMOVE_ON_DELETE: "false" });
     expect(await until(isReady)).toBe(true);
@@ -425,23 +485,157 @@ describe("the installer script, run by a real shell", () => {
     expect(await until(() => fs.existsSync(path.join(target, "hosts.toml")))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(probe()).toBe(
-      `containerd does not read ${hostsDir}: no config_path = "${hostsDir}" in ${config}/config.toml; set it under ` +
-        `[plugins."io.containerd.grpc.v1.cri".registry] (containerd 2: [plugins.'io.containerd.cri.v1.images'.registry]) ` +
-        "and restart containerd, or choose the distribution preset of this node",
+      `containerd does not read ${hostsDir}: no CRI registry config_path in /etc/containerd/config.toml; set ` +
+        `config_path = "${hostsDir}" under [plugins."io.containerd.grpc.v1.cri".registry] (version 3: ` +
+        "[plugins.'io.containerd.cri.v1.images'.registry]) and restart containerd, or choose the distribution preset of this node",
     );
-    // another directory is not this one
-    fs.writeFileSync(path.join(config, "config.toml"), `config_path = "${hostsDir}.old"\n`);
-    expect(isReady()).toBe(false);
-    // containerd 2 style, in a drop-in file, as a list with a trailing slash
-    fs.writeFileSync(path.join(config, "config.toml"), "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n");
-    fs.mkdirSync(path.join(config, "conf.d"));
-    fs.writeFileSync(
-      path.join(config, "conf.d", "registry.toml"),
-      `[plugins.'io.containerd.cri.v1.images'.registry]\n   config_path = '${hostsDir}/:/etc/docker/certs.d'\n`,
-    );
-    expect(probe()).toBeUndefined();
-    fs.rmSync(path.join(config, "conf.d"), { recursive: true });
     fs.rmSync(path.join(config, "config.toml"));
     expect(probe()).toMatch(/^containerd does not read \/etc\/containerd\/certs\.d: no config\.toml/);
+  });
+
+  /** Writes containerd's configuration files (relative to its directory) and runs the readiness probe. */
+  const readiness = (files: Record<string, string>) => {
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(config, name)), { recursive: true });
+      fs.writeFileSync(path.join(config, name), text);
+    }
+    for (const file of ["ca.crt", "hosts.toml"]) {
+      fs.copyFileSync(path.join(source, file), path.join(target, file));
+    }
+    return probe();
+  };
+  const v2 = '[plugins."io.containerd.grpc.v1.cri".registry]';
+  const v3 = "[plugins.'io.containerd.cri.v1.images'.registry]";
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      "config_path only in another plugin's section (transfer service)",
+      { "config.toml": `version = 2\n[plugins."io.containerd.transfer.v1.local"]\n  config_path = "${hostsDir}"\n` },
+      /no CRI registry config_path in \/etc\/containerd\/config\.toml/,
+    ],
+    [
+      "config_path only in the CRI plugin's containerd section",
+      { "config.toml": `version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\nconfig_path = "${hostsDir}"\n` },
+      /no CRI registry config_path/,
+    ],
+    [
+      "a version 2 section in a version 3 file (containerd 2 reads the images plugin)",
+      {
+        "config.toml": `version = 3\n${v2}\n  config_path = "${hostsDir}"\n${v3}\n  config_path = "/srv/certs.d"\n`,
+      },
+      /config_path containerd uses is "\/srv\/certs\.d" \(from \/etc\/containerd\/config\.toml\)/,
+    ],
+    [
+      "a conf.d drop-in that config.toml never imports",
+      { "config.toml": "version = 2\n", "conf.d/registry.toml": `version = 2\n${v2}\n  config_path = "${hostsDir}"\n` },
+      /no CRI registry config_path in \/etc\/containerd\/config\.toml;/,
+    ],
+    [
+      "an import that overrides config_path with another directory",
+      {
+        "config.toml": `version = 2\nimports = ["conf.d/*.toml"]\n${v2}\n  config_path = "${hostsDir}"\n`,
+        "conf.d/zz.toml": `version = 2\n${v2}\n  config_path = "/etc/docker/certs.d"\n`,
+      },
+      /uses is "\/etc\/docker\/certs\.d" \(from \/etc\/containerd\/conf\.d\/zz\.toml\)/,
+    ],
+    [
+      "an import outside containerd's configuration directory",
+      {
+        "config.toml": `version = 2\nimports = ["/opt/containerd/extra.toml"]\n${v2}\n  config_path = "${hostsDir}"\n`,
+      },
+      /imports \/opt\/containerd\/extra\.toml, outside its configuration directory \/etc\/containerd/,
+    ],
+    [
+      "a file the TOML reader cannot read",
+      { "config.toml": `version = 2\n${v2}\n  config_path = "${hostsDir}" trailing\n` },
+      /does not parse as TOML here \(unexpected text after a value\)/,
+    ],
+  ])("not ready: %s", (_title, files, reason) => {
+    expect(readiness(files)).toMatch(reason);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ["version 2, in config.toml", { "config.toml": `version = 2\n${v2}\n  config_path = "${hostsDir}"\n` }],
+    [
+      "version 3, in an imported drop-in, a list with a trailing slash, dotted keys and comments",
+      {
+        "config.toml": "version = 3 # containerd 2\nimports = [\n  '/etc/containerd/conf.d/*.toml',\n]\n",
+        "conf.d/10-registry.toml": `version = 3\n[plugins]\n  'io.containerd.cri.v1.images'.registry.config_path = '${hostsDir}/:/etc/docker/certs.d' # "x"\n`,
+      },
+    ],
+    [
+      "version 2 drop-in migrated by containerd 2 into a version 3 configuration",
+      {
+        "config.toml": 'version = 3\nimports = ["/etc/containerd/conf.d/*.toml"]\n',
+        "conf.d/registry.toml": `version = 2\n${v2}\n  config_path = "${hostsDir}"\n`,
+      },
+    ],
+    ["version 3 without config_path (containerd 2's default)", { "config.toml": "version = 3\n" }],
+    ["version 1 (containerd 1.x)", { "config.toml": `[plugins.cri.registry]\n  config_path = "${hostsDir}"\n` }],
+  ])("ready: %s", (_title, files) => {
+    expect(readiness(files)).toBeUndefined();
+  });
+
+  it("the TOML reader agrees with Python's tomllib on containerd configurations", () => {
+    const python = spawnSync("python3", ["-c", "import tomllib"]);
+    expect(python.status).toBe(0); // Python 3.11+ is on the machine (the e2e tools need it anyway)
+    const flatten = String.raw`
+import sys, tomllib
+def walk(v, p):
+    if isinstance(v, dict):
+        for k, x in v.items(): walk(x, p + [k])
+    elif isinstance(v, list):
+        for x in v: walk(x, p[:-1] + [p[-1] + "[]"])
+    else:
+        print(">".join(p) + "	" + (str(v).lower() if isinstance(v, bool) else str(v)))
+walk(tomllib.load(open(sys.argv[1], "rb")), [])`;
+    const samples = [
+      enabledV2,
+      `version = 3\nimports = ['/etc/containerd/conf.d/*.toml', "b.toml"]\n[plugins."io.containerd.cri.v1.images".registry]\n  config_path = "/a:/b" # c\n`,
+      `[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n    sandbox_image = "registry.k8s.io/pause:3.9"\n    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n      endpoint = ["https://mirror.local", 'https://b']\n`,
+      `version = 2\n[ plugins . "io.containerd.grpc.v1.cri" . registry ]\nconfig_path = "/x\\"y"\nmirrors = { "a.io" = { endpoint = ["https://a"] } }\n[[proxy_plugins.x]]\naddress = "/run/x.sock"\n`,
+      fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8").length > 0
+        ? 'root = "/var/lib/containerd"\nstate = "/run/containerd"\noom_score = -999\n[grpc]\n  address = "/run/containerd/containerd.sock"\n  uid = 0\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n'
+        : "",
+    ];
+    for (const sample of samples) {
+      const file = path.join(config, "sample.toml");
+      fs.writeFileSync(file, sample);
+      const ours = execFileSync(shell[0], [...shell.slice(1), "-c", 'awk "$1" "$2"', "sh", TOML_AWK, file], {
+        encoding: "utf8",
+      });
+      const theirs = execFileSync("python3", ["-c", flatten, file], { encoding: "utf8" });
+      expect(ours.split("\n").filter(Boolean).sort()).toEqual(theirs.split("\n").filter(Boolean).sort());
+    }
+  });
+
+  it("restores the files on its own loop when k3s or RKE2 clear the directory, without exiting", async () => {
+    const pod = start();
+    expect(await until(isReady)).toBe(true);
+    let exited = false;
+    void pod.exited.then(() => (exited = true));
+    fs.rmSync(target, { recursive: true, force: true }); // k3s < 1.30 removes certs.d when it restarts
+    expect(await until(() => fs.existsSync(path.join(target, "hosts.toml")) && isReady())).toBe(true);
+    fs.rmSync(path.join(target, "ca.crt")); // a newer k3s removing files of a directory it does not own
+    expect(await until(isReady)).toBe(true);
+    expect(exited).toBe(false);
+    expect(read("ca.crt")).toBe(certs.ca);
+  });
+
+  it("liveness fails only when the mounted node directory itself was removed (a restart mounts it again)", () => {
+    const live = (dir: string) =>
+      spawnSync(shell[0], [...shell.slice(1), "-c", LIVE_SCRIPT], {
+        env: { ...env(), TARGET_DIR: dir },
+        encoding: "utf8",
+      });
+    expect(live(target).status).toBe(0);
+    // A process whose working directory is removed sees what the installer's bind mount sees: a deleted directory.
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), "trust-gone-"));
+    const holder = spawn("sleep", ["30"], { cwd: gone, stdio: "ignore" });
+    children.push(holder);
+    fs.rmSync(gone, { recursive: true });
+    const result = live(`/proc/${holder.pid}/cwd`);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("was removed on the node (k3s/RKE2 restart): restarting to mount it again");
   });
 });

@@ -20,8 +20,132 @@
  * ConfigMap contents never alternate during a rollout.
  */
 
+import { createHash } from "node:crypto";
+
+/**
+ * The TOML reader run on the node (BusyBox awk): what `config_problem` reads containerd's configuration with. Tested
+ * against Python's `tomllib` on the same files (test/nodeRegistryTrust.test.ts).
+ */
+export const TOML_AWK = String.raw`# Flattens a TOML file into lines "path<TAB>value" (path segments joined by ">", array elements as "path[]").
+# Reads: tables, dotted and quoted keys, basic and literal strings, multi-line arrays, inline tables, comments.
+function err(msg) { print "error\t" msg; bad = 1; exit 1 }
+function peek() { return substr(src, pos, 1) }
+function skipws(nl) {
+  while (pos <= n) {
+    c = peek()
+    if (c == " " || c == "\t" || c == "\r" || (nl && c == "\n")) { pos++; continue }
+    if (c == "#") { while (pos <= n && peek() != "\n") pos++; continue }
+    break
+  }
+}
+function str(   q, out, c, e) {
+  q = peek()
+  if (substr(src, pos, 3) == q q q) err("multi-line strings are not supported")
+  pos++; out = ""
+  while (pos <= n) {
+    c = peek()
+    if (c == "\n") err("unterminated string")
+    if (c == q) { pos++; return out }
+    if (q == "\"" && c == "\\") {
+      pos++; e = peek()
+      if (e == "n") out = out "\n"; else if (e == "t") out = out "\t"; else out = out e
+      pos++; continue
+    }
+    out = out c; pos++
+  }
+  err("unterminated string")
+}
+function bare(   out, c) {
+  out = ""
+  while (pos <= n) {
+    c = peek()
+    if (c ~ /[A-Za-z0-9_+.:-]/) { out = out c; pos++ } else break
+  }
+  if (out == "") err("unexpected character " c)
+  return out
+}
+function key(   k) {
+  skipws(0)
+  c = peek()
+  if (c == "\"" || c == "\047") k = str(); else { k = ""; while (pos <= n && peek() ~ /[A-Za-z0-9_-]/) { k = k peek(); pos++ } }
+  if (k == "" && c != "\"" && c != "\047") err("expected a key")
+  return k
+}
+function dotted(   path) {
+  path = key()
+  skipws(0)
+  while (peek() == ".") { pos++; path = path ">" key(); skipws(0) }
+  return path
+}
+function value(path,   c, k) {
+  skipws(0); c = peek()
+  if (c == "\"" || c == "\047") { print path "\t" str(); return }
+  if (c == "[") {
+    pos++
+    while (1) {
+      skipws(1)
+      if (peek() == "]") { pos++; return }
+      value(path "[]")
+      skipws(1)
+      if (peek() == ",") { pos++; continue }
+      if (peek() == "]") { pos++; return }
+      err("expected , or ] in an array")
+    }
+  }
+  if (c == "{") {
+    pos++
+    while (1) {
+      skipws(0)
+      if (peek() == "}") { pos++; return }
+      k = dotted()
+      if (peek() != "=") err("expected =")
+      pos++
+      value(path ">" k)
+      skipws(0)
+      if (peek() == ",") { pos++; continue }
+      if (peek() == "}") { pos++; return }
+      err("expected , or } in an inline table")
+    }
+  }
+  print path "\t" bare()
+}
+{ src = src $0 "\n" }
+END {
+  if (bad) exit 1
+  n = length(src); pos = 1; table = ""
+  while (1) {
+    skipws(1)
+    if (pos > n) break
+    if (peek() == "[") {
+      pos++
+      arr = (peek() == "[")
+      if (arr) pos++
+      table = dotted()
+      if (peek() != "]") err("expected ] after a table name")
+      pos++
+      if (arr) { if (peek() != "]") err("expected ]]"); pos++; table = table "[]" }
+      continue
+    }
+    k = dotted()
+    if (peek() != "=") err("expected = after key " k)
+    pos++
+    value(table == "" ? k : table ">" k)
+    skipws(0)
+    if (pos <= n && peek() != "\n") err("unexpected text after a value")
+  }
+}`;
+
 /** Shared functions: leases and containerd's `config_path`. */
 const FUNCTIONS = String.raw`
+# A small TOML reader in awk (the installer image has BusyBox awk, no TOML library): flattens a file into
+# "key>path<TAB>value" lines, array elements as "key[]". Reads tables, dotted and quoted keys, basic and literal
+# strings, multi-line arrays, inline tables and comments; refuses (exit 1) what it cannot read.
+TOML_AWK='${TOML_AWK}'
+# The path of a node file (below NODE_CONFIG_DIR) in the read-only mount (CONFIG_DIR).
+to_mount() { echo "$1" | sed "s#^$NODE_CONFIG_DIR#$CONFIG_DIR#"; }
+# Every value of one flattened array key.
+toml_get_all() { printf '%s
+' "$1" | awk -F '	' -v k="$2" '$1 == k { print $2 }'; }
 LEASE="$TARGET_DIR/.edge-registry-lease.$POD_UID"
 STALE_SECONDS=$((REFRESH_SECONDS * 3 + 30))
 # Leases of other installer pods on this node that were touched recently.
@@ -40,32 +164,118 @@ newer_installer() {
   done
   return 1
 }
-# Empty when containerd reads HOSTS_DIR (a config_path of config.toml or conf.d/*.toml lists it), else the reason.
+# containerd's configuration as "path<TAB>value" lines (see TOML_AWK); fails on what it cannot read.
+toml_flat() { awk "$TOML_AWK" "$1"; }
+# The value of one flattened key in a flattened file.
+toml_get() { printf '%s\n' "$1" | awk -F '\t' -v k="$2" '$1 == k { v = $2 } END { print v }'; }
+# Empty when containerd reads HOSTS_DIR, else the reason. Follows containerd's own loading (containerd
+# cmd/containerd/server/config/config.go LoadConfigWithPlugins): config.toml, then its imports breadth first (each
+# relative to its file, globs expanded, a file loaded once), later files overriding earlier non-empty values; the CRI
+# registry section by each file's version: 3 [plugins."io.containerd.cri.v1.images".registry], 2
+# [plugins."io.containerd.grpc.v1.cri".registry] (containerd 2 migrates it to the images plugin), 1 [plugins.cri.registry];
+# with a version 3 file (containerd 2 only), no config_path and no mirrors, containerd 2's default
+# "/etc/containerd/certs.d:/etc/docker/certs.d" (plugins/cri/images/plugin.go). conf.d files count only when imported.
 config_problem() {
   [ "$VERIFY_CONFIG" = true ] || return 0
-  files=""
-  for file in "$CONFIG_DIR/config.toml" "$CONFIG_DIR"/conf.d/*.toml; do
-    if [ -f "$file" ]; then files="$files $file"; fi
-  done
-  if [ -z "$files" ]; then
-    echo "containerd does not read $HOSTS_DIR: no config.toml in its configuration directory (mounted from the node); create it with config_path = \"$HOSTS_DIR\" under the CRI registry plugin and restart containerd, or choose the distribution preset of this node"
+  if [ ! -f "$CONFIG_DIR/config.toml" ]; then
+    echo "containerd does not read $HOSTS_DIR: no config.toml in its configuration directory $NODE_CONFIG_DIR; create it with config_path = \"$HOSTS_DIR\" under the CRI registry plugin and restart containerd, or choose the distribution preset of this node"
     return 0
   fi
-  # shellcheck disable=SC2086
-  want=$(echo "$HOSTS_DIR" | sed 's#/*$##')
-  for value in $(grep -h -E "^[[:space:]]*config_path[[:space:]]*=" $files | sed -E "s/^[^=]*=[[:space:]]*[\"']([^\"']*)[\"'].*$/\1/" | tr ':' ' '); do
-    if [ "$(echo "$value" | sed 's#/*$##')" = "$want" ]; then return 0; fi
+  queue="$NODE_CONFIG_DIR/config.toml"
+  loaded=" "
+  effective=""
+  source=""
+  v3=false
+  mirrors=false
+  while [ -n "$queue" ]; do
+    node_file=$(printf '%s\n' "$queue" | head -n 1)
+    queue=$(printf '%s\n' "$queue" | sed 1d)
+    [ -n "$node_file" ] || continue
+    case "$loaded" in *" $node_file "*) continue ;; esac
+    loaded="$loaded$node_file "
+    case "$node_file" in
+      "$NODE_CONFIG_DIR"/*) file=$(to_mount "$node_file") ;;
+      *) echo "containerd imports $node_file, outside its configuration directory $NODE_CONFIG_DIR (the only one mounted): set containerdConfigDir to a directory that holds every imported file, or verifyContainerdConfig: false"; return 0 ;;
+    esac
+    if ! flat=$(toml_flat "$file"); then
+      echo "containerd's $node_file does not parse as TOML here ($(printf '%s' "$flat" | tail -n 1 | cut -f 2)): fix it, or set verifyContainerdConfig: false"
+      return 0
+    fi
+    version=$(toml_get "$flat" version)
+    case "$version" in
+      3) v3=true; sections="plugins>io.containerd.cri.v1.images" ;;
+      2) sections="plugins>io.containerd.cri.v1.images plugins>io.containerd.grpc.v1.cri" ;;
+      *) sections="plugins>cri" ;;
+    esac
+    for section in $sections; do
+      value=$(toml_get "$flat" "$section>registry>config_path")
+      if [ -n "$value" ]; then effective="$value"; source="$node_file"; fi
+      if printf '%s\n' "$flat" | grep -q "^$section>registry>mirrors>"; then mirrors=true; fi
+    done
+    dir=$(dirname "$node_file")
+    for entry in $(toml_get_all "$flat" "imports[]"); do
+      case "$entry" in /*) ;; *) entry="$dir/$entry" ;; esac
+      case "$entry" in
+        *"*"*)
+          case "$entry" in
+            "$NODE_CONFIG_DIR"/*)
+              # shellcheck disable=SC2086 # the glob is expanded here, sorted as Go's filepath.Glob sorts
+              for match in $(to_mount "$entry"); do
+                if [ -e "$match" ]; then queue="$queue
+$(echo "$match" | sed "s#^$CONFIG_DIR#$NODE_CONFIG_DIR#")"; fi
+              done ;;
+            *) queue="$queue
+$entry" ;;
+          esac ;;
+        *) queue="$queue
+$entry" ;;
+      esac
+    done
   done
-  echo "containerd does not read $HOSTS_DIR: no config_path = \"$HOSTS_DIR\" in$files; set it under [plugins.\"io.containerd.grpc.v1.cri\".registry] (containerd 2: [plugins.'io.containerd.cri.v1.images'.registry]) and restart containerd, or choose the distribution preset of this node"
+  if [ -z "$effective" ] && [ "$v3" = true ] && [ "$mirrors" = false ]; then
+    effective="/etc/containerd/certs.d:/etc/docker/certs.d"
+    source="containerd 2's default"
+  fi
+  want=$(echo "$HOSTS_DIR" | sed 's#/*$##')
+  old_ifs=$IFS; IFS=:
+  for value in $effective; do
+    if [ "$(echo "$value" | sed 's#/*$##')" = "$want" ]; then IFS=$old_ifs; return 0; fi
+  done
+  IFS=$old_ifs
+  if [ -n "$effective" ]; then
+    echo "containerd does not read $HOSTS_DIR: the CRI registry config_path containerd uses is \"$effective\" (from $source); set config_path = \"$HOSTS_DIR\" under [plugins.\"io.containerd.grpc.v1.cri\".registry] (version 3: [plugins.'io.containerd.cri.v1.images'.registry]) and restart containerd, or choose the distribution preset of this node"
+  else
+    echo "containerd does not read $HOSTS_DIR: no CRI registry config_path in $(echo $loaded); set config_path = \"$HOSTS_DIR\" under [plugins.\"io.containerd.grpc.v1.cri\".registry] (version 3: [plugins.'io.containerd.cri.v1.images'.registry]) and restart containerd, or choose the distribution preset of this node"
+  fi
 }
 `;
+
+/**
+ * Removes the installer's files from `TARGET_DIR` and restores the files it replaced: what a terminating installer
+ * runs, and what `NodeRegistryTrust.nodeCleanupCommand` runs by hand on a node that was down when the component was
+ * deleted (its pod never ran the removal).
+ */
+export const REMOVE_SCRIPT = String.raw`for file in hosts.toml ca.crt; do
+    rm -f "$TARGET_DIR/$file" "$TARGET_DIR/.$file.tmp"
+    if [ -e "$TARGET_DIR/$file.pre-edge-registry" ]; then
+      mv -f "$TARGET_DIR/$file.pre-edge-registry" "$TARGET_DIR/$file"
+      echo "restored the previous $TARGET_DIR/$file"
+    fi
+  done
+  rm -f "$TARGET_DIR/.edge-registry-owner" "$TARGET_DIR"/.edge-registry-lease.*
+  echo "removed the registry trust from $TARGET_DIR"`;
+
+/** The command that removes the trust from one node by hand (run as root on the node), for `nodeDirectory`. */
+export function nodeCleanupCommand(nodeDirectory: string): string {
+  return `sudo env TARGET_DIR='${nodeDirectory}' sh -c '${REMOVE_SCRIPT.replace(/'/g, `'"'"'`)}'`;
+}
 
 /**
  * The installer: takes a backup of files it is about to replace, installs `ca.crt` then `hosts.toml` (each
  * copied to a temporary file and renamed, so containerd never reads half a file), re-installs them whenever they
  * differ, and on SIGTERM removes them and restores the backups (see the module comment).
  */
-export const INSTALL_SCRIPT = `set -eu
+export const INSTALL_SCRIPT = `set -u
 ${FUNCTIONS}
 cleanup() {
   rm -f "$LEASE"
@@ -74,15 +284,7 @@ cleanup() {
     echo "another installer runs on this node (rolling update): leaving the files to it"
     exit 0
   fi
-  for file in hosts.toml ca.crt; do
-    rm -f "$TARGET_DIR/$file" "$TARGET_DIR/.$file.tmp"
-    if [ -e "$TARGET_DIR/$file.pre-edge-registry" ]; then
-      mv -f "$TARGET_DIR/$file.pre-edge-registry" "$TARGET_DIR/$file"
-      echo "restored the previous $TARGET_DIR/$file"
-    fi
-  done
-  rm -f "$TARGET_DIR/.edge-registry-owner" "$TARGET_DIR"/.edge-registry-lease.*
-  echo "removed the registry trust from $TARGET_DIR"
+  ${REMOVE_SCRIPT}
   exit 0
 }
 trap cleanup TERM INT
@@ -98,13 +300,18 @@ if [ ! -e "$TARGET_DIR/.edge-registry-owner" ]; then
 fi
 reported=""
 while true; do
-  touch "$LEASE"
+  # k3s and RKE2 clear certs.d when they restart: recreate the directory and the files here, never exit on it.
+  [ -d "$TARGET_DIR" ] || mkdir -p "$TARGET_DIR" || echo "cannot recreate $TARGET_DIR; retrying"
+  [ -e "$LEASE" ] || date +%s > "$LEASE" 2>/dev/null
+  touch "$LEASE" 2>/dev/null
   if ! newer_installer; then
     for file in ca.crt hosts.toml; do
       if ! cmp -s "$SOURCE_DIR/$file" "$TARGET_DIR/$file"; then
-        cp "$SOURCE_DIR/$file" "$TARGET_DIR/.$file.tmp"
-        mv -f "$TARGET_DIR/.$file.tmp" "$TARGET_DIR/$file"
-        echo "installed $TARGET_DIR/$file"
+        if cp "$SOURCE_DIR/$file" "$TARGET_DIR/.$file.tmp" && mv -f "$TARGET_DIR/.$file.tmp" "$TARGET_DIR/$file"; then
+          echo "installed $TARGET_DIR/$file"
+        else
+          echo "cannot write $TARGET_DIR/$file (the node directory was removed?); retrying in $REFRESH_SECONDS s"
+        fi
       fi
     done
   fi
@@ -115,6 +322,18 @@ while true; do
 done
 `;
 
+/**
+ * Liveness: fails only when the node removed the directory the pod has mounted (k3s and RKE2 before v1.30 delete
+ * certs.d when they restart): the mount then points at a deleted directory (link count 0) that nothing in the
+ * container can bring back. The kubelet restarts the container, containerd's CRI re-creates the missing host path
+ * for the new bind mount (containerd internal/cri/opts/spec_linux_opts.go WithMounts: MkdirAll of a missing
+ * source) and the installer writes the files again. A directory that still exists but lost its files is restored
+ * by the installer's own loop.
+ */
+export const LIVE_SCRIPT = `links=$(stat -L -c %h "$TARGET_DIR/" 2>/dev/null) || exit 0
+if [ "$links" = 0 ]; then echo "$TARGET_DIR was removed on the node (k3s/RKE2 restart): restarting to mount it again"; exit 1; fi
+`;
+
 /** Readiness: the node's files equal the ConfigMap's, and containerd reads the hosts directory; else says why. */
 export const READY_SCRIPT = `${FUNCTIONS}
 for file in ca.crt hosts.toml; do
@@ -123,3 +342,33 @@ done
 problem=$(config_problem)
 if [ -n "$problem" ]; then echo "$problem"; exit 1; fi
 `;
+
+/**
+ * The pod-template annotation that names NodeRegistryTrust's installer: its value is
+ * {@link installerFingerprint} of the pod it sits on. The policy pack grants root and containerd's directories
+ * only to a DaemonSet whose pod runs exactly these scripts and whose annotation equals the fingerprint it
+ * recomputes from the pod itself (policy/rules/nodeTrust.ts), so a copy of the label or of a name is not enough.
+ */
+export const NODE_TRUST_FINGERPRINT_ANNOTATION = "edge-registry.io/node-trust-installer";
+
+/** One hostPath volume as the fingerprint sees it: the node path and whether every mount of it is read only. */
+export interface InstallerHostPath {
+  path: string;
+  readOnly: boolean;
+}
+
+/**
+ * sha256 (hex) of the installer script, the readiness and liveness scripts, the image and the set of host paths with their
+ * read-only flags (order-independent): what the policy pack compares before it grants the installer its host access.
+ */
+export function installerFingerprint(image: string, hostPaths: readonly InstallerHostPath[]): string {
+  const paths = [...hostPaths]
+    .map((p) => `${p.readOnly ? "ro" : "rw"}:${p.path}`)
+    .sort()
+    .join("\n");
+  return createHash("sha256")
+    .update(
+      JSON.stringify({ install: INSTALL_SCRIPT, ready: READY_SCRIPT, live: LIVE_SCRIPT, image, hostPaths: paths }),
+    )
+    .digest("hex");
+}

@@ -31,11 +31,17 @@ export const CONTAINERD_CONFIG_DIRS = [
   "/var/lib/rancher/rke2/agent/etc/containerd",
 ];
 
-/** Default `allowedHostPaths`: one registry directory below each containerd hosts directory, nothing else. */
-export const DEFAULT_ALLOWED_HOST_PATHS = CONTAINERD_HOSTS_DIRS.map((dir) => `${dir}/*`);
+/** Default `nodeTrustHostPaths`: one registry directory below each containerd hosts directory (NodeRegistryTrust's installer only). */
+export const NODE_TRUST_HOST_PATHS = CONTAINERD_HOSTS_DIRS.map((dir) => `${dir}/*`);
 
-/** Default `allowedReadOnlyHostPaths`: containerd's configuration directories, read only. */
-export const DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS = [...CONTAINERD_CONFIG_DIRS];
+/** Default `nodeTrustReadOnlyHostPaths`: containerd's configuration directories, read only (the installer's readiness). */
+export const NODE_TRUST_READ_ONLY_HOST_PATHS = [...CONTAINERD_CONFIG_DIRS];
+
+/** Default `allowedHostPaths` for every other workload: none (Pod Security Standards baseline). */
+export const DEFAULT_ALLOWED_HOST_PATHS: string[] = [];
+
+/** Default `allowedReadOnlyHostPaths` for every other workload: none. */
+export const DEFAULT_ALLOWED_READ_ONLY_HOST_PATHS: string[] = [];
 
 /** The normalised absolute path, or `undefined` for a relative or empty path. */
 export function normaliseHostPath(value: string): string | undefined {
