@@ -14,18 +14,36 @@ export interface FakeFleetSite {
   readonly registryName: string;
   readonly clusterResourceGroupName: string;
   readonly clusterName: string;
+  /** `ManagedClusters`: the extension is on an AKS cluster (`Microsoft.ContainerService/managedClusters`). */
+  readonly clusterType?: "ConnectedClusters" | "ManagedClusters";
   /** The connected registry's read-only state; undefined = it does not exist. */
   readonly connectedRegistry?: {
     connectionState: string;
     activation: string;
     lastSyncTime?: string;
+    /** Sync schedule (default `* * * * *`) and window (default none). */
+    schedule?: string;
+    syncWindow?: string;
+    version?: string;
     statusDetails?: { type: string; code: string; description: string }[];
   };
-  /** The extension's provisioning state; undefined = it does not exist. */
-  readonly extension?: { provisioningState: string };
+  /** The extension's state; undefined = it does not exist. */
+  readonly extension?: { provisioningState: string; releaseTrain?: string; currentVersion?: string };
+  /** Both GETs answer 403 AuthorizationFailed (the caller has no read role there). */
+  readonly forbidden?: boolean;
   /** Milliseconds before answering (to observe concurrency and time bounds). */
   readonly delayMs?: number;
 }
+
+const forbidden = (path: string, action: string): ArmResponse => ({
+  status: 403,
+  body: {
+    error: {
+      code: "AuthorizationFailed",
+      message: `The client does not have authorization to perform action '${action}' over scope '${path}' or the scope is invalid.`,
+    },
+  },
+});
 
 const notFound = (what: string): ArmResponse => ({
   status: 404,
@@ -57,6 +75,9 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
       const [path, subscriptionId, rg, registry, name] = match as RegExpExecArray;
       const site = find((s) => same(rg, s.resourceGroupName) && same(registry, s.registryName) && same(name, s.name));
       return delayed(site, () => {
+        if (site?.forbidden) {
+          return forbidden(path, "Microsoft.ContainerRegistry/registries/connectedRegistries/read");
+        }
         if (site?.connectedRegistry === undefined) {
           return notFound(path);
         }
@@ -70,14 +91,15 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
             properties: {
               provisioningState: "Succeeded",
               mode: "ReadOnly",
-              version: "1.0.0",
+              version: cr.version ?? "1.0.0",
               connectionState: cr.connectionState,
               lastActivityTime: "2026-12-01T20:00:00.0000000Z",
               activation: { status: cr.activation },
               parent: {
                 syncProperties: {
                   tokenId: `${registryId}/tokens/${site.name}`,
-                  schedule: "* * * * *",
+                  schedule: cr.schedule ?? "* * * * *",
+                  ...(cr.syncWindow === undefined ? {} : { syncWindow: cr.syncWindow }),
                   messageTtl: "P2D",
                   ...(cr.lastSyncTime === undefined ? {} : { lastSyncTime: cr.lastSyncTime }),
                   gatewayEndpoint: `${registry}.eastus.data.azurecr.io`,
@@ -98,28 +120,36 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
   );
   fake.route(
     "GET",
-    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Kubernetes\/connectedClusters\/([^/]+)\/providers\/Microsoft\.KubernetesConfiguration\/extensions\/([^/]+)$/i,
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Kubernetes\/connectedClusters|Microsoft\.ContainerService\/managedClusters)\/([^/]+)\/providers\/Microsoft\.KubernetesConfiguration\/extensions\/([^/]+)$/i,
     ({ match }) => {
-      const [path, , rg, cluster, name] = match as RegExpExecArray;
+      const [path, , rg, provider, cluster, name] = match as RegExpExecArray;
+      const managed = /managedClusters/i.test(provider);
       const site = find(
-        (s) => same(rg, s.clusterResourceGroupName) && same(cluster, s.clusterName) && same(name, s.name),
+        (s) =>
+          same(rg, s.clusterResourceGroupName) &&
+          same(cluster, s.clusterName) &&
+          same(name, s.name) &&
+          managed === (s.clusterType === "ManagedClusters"),
       );
       return delayed(site, () =>
-        site?.extension === undefined
-          ? notFound(path)
-          : {
-              body: {
-                id: path,
-                name: site.name,
-                type: "Microsoft.KubernetesConfiguration/extensions",
-                properties: {
-                  extensionType: "Microsoft.ContainerRegistry.ConnectedRegistry",
-                  autoUpgradeMinorVersion: true,
-                  releaseTrain: "preview",
-                  provisioningState: site.extension.provisioningState,
+        site?.forbidden
+          ? forbidden(path, "Microsoft.KubernetesConfiguration/extensions/read")
+          : site?.extension === undefined
+            ? notFound(path)
+            : {
+                body: {
+                  id: path,
+                  name: site.name,
+                  type: "Microsoft.KubernetesConfiguration/extensions",
+                  properties: {
+                    extensionType: "Microsoft.ContainerRegistry.ConnectedRegistry",
+                    autoUpgradeMinorVersion: true,
+                    releaseTrain: site.extension.releaseTrain ?? "preview",
+                    currentVersion: site.extension.currentVersion ?? "1.2.0",
+                    provisioningState: site.extension.provisioningState,
+                  },
                 },
               },
-            },
       );
     },
   );
