@@ -21,6 +21,7 @@ import {
   createPipelineFromOptions,
   createPipelineRequest,
   type PipelinePolicy,
+  type PipelineRequest,
 } from "@azure/core-rest-pipeline";
 import { createOperationContext } from "../../components/operations/client";
 import { loginSettings } from "../../components/operations/login";
@@ -327,6 +328,28 @@ class ReadFailure extends Error {
   }
 }
 
+/** Attempts of one request that ARM throttles (429) before its 429 is the answer. */
+const MAX_THROTTLED_ATTEMPTS = 10;
+
+/** Waits `ms`, or rejects when `signal` aborts first. */
+function pause(ms: number, signal: PipelineRequest["abortSignal"]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error("aborted"));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error("aborted"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 function notFound(result: PromiseSettledResult<unknown>): number {
   return result.status === "rejected" && (result.reason as ReadFailure).code === "NotFound" ? 1 : 0;
 }
@@ -397,24 +420,43 @@ export async function fleetStatus(sites: readonly StatusSite[], options: StatusO
 
   let armRequests = 0;
   let throttled = 0;
-  const counting: PipelinePolicy = {
-    name: "fleetStatusCounting",
+  // A 429 pauses every request of the run until its Retry-After has passed (ARM throttles per subscription, so
+  // the other sites' requests would be throttled too): one shared pause instead of a retry storm.
+  let pausedUntil = 0;
+  const pacing: PipelinePolicy = {
+    name: "fleetStatusPacing",
     async sendRequest(request, next) {
-      armRequests++;
-      const response = await next(request);
-      if (response.status === 429) {
+      for (let attempt = 1; ; attempt++) {
+        const wait = pausedUntil - Date.now();
+        if (wait > 0) {
+          // Spread over a second, so the paused requests do not all hit the refilled bucket at once.
+          await pause(wait + Math.random() * 1000, request.abortSignal);
+        }
+        armRequests++;
+        const response = await next(request);
+        if (response.status !== 429) {
+          return response;
+        }
         throttled++;
+        const seconds = Number(response.headers.get("retry-after"));
+        pausedUntil = Math.max(
+          pausedUntil,
+          Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000,
+        );
+        if (attempt >= MAX_THROTTLED_ATTEMPTS) {
+          return response;
+        }
       }
-      return response;
     },
   };
-  // Retries: 429 after its Retry-After, 5xx and dropped connections exponentially (at most 3, from 0.5 s).
+  // Retries: 5xx and dropped connections exponentially (at most 3, from 0.5 s); 429s in `pacing`, up to
+  // MAX_THROTTLED_ATTEMPTS each (the per-site timeout bounds them all).
   const pipeline = createPipelineFromOptions({
     retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 },
   });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: login.credential, scopes: [login.scope] }));
-  // After the retry policies: every attempt is counted.
-  pipeline.addPolicy(counting, { afterPhase: "Retry" });
+  // After the retry policies: every attempt waits for a pause and is counted.
+  pipeline.addPolicy(pacing, { afterPhase: "Retry" });
   const http = createDefaultHttpClient();
   const timeoutSeconds = options.timeoutSeconds ?? 30;
   const deadlineSeconds = options.deadlineSeconds ?? 600;

@@ -50,13 +50,55 @@ const notFound = (what: string): ArmResponse => ({
   body: { error: { code: "ResourceNotFound", message: `The Resource '${what}' was not found.` } },
 });
 
-/** Serves the sites' connected registries and extensions; returns the per-site count of requests in flight. */
-export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): { maxInFlight(): number } {
+/**
+ * ARM's read throttling as a token bucket (Azure Resource Manager's documented model: per subscription and region, a
+ * bucket of `bucket` reads refilled at `refillPerSecond`); an empty bucket answers 429 with `Retry-After`.
+ */
+export interface FakeThrottle {
+  readonly bucket: number;
+  readonly refillPerSecond: number;
+  /** The `Retry-After` seconds of a 429. */
+  readonly retryAfterSeconds: number;
+}
+
+/**
+ * Serves the sites' connected registries and extensions, optionally throttled; returns the most requests in flight
+ * at once and the count of 429s answered.
+ */
+export function addFakeFleet(
+  fake: FakeAzure,
+  sites: readonly FakeFleetSite[],
+  throttle?: FakeThrottle,
+): { maxInFlight(): number; throttled(): number } {
   let inFlight = 0;
   let maxInFlight = 0;
+  let throttled = 0;
+  let tokens = throttle?.bucket ?? 0;
+  let refilledAt = Date.now();
+  const take = (): boolean => {
+    if (throttle === undefined) {
+      return true;
+    }
+    const nowMs = Date.now();
+    tokens = Math.min(throttle.bucket, tokens + ((nowMs - refilledAt) / 1000) * throttle.refillPerSecond);
+    refilledAt = nowMs;
+    if (tokens < 1) {
+      throttled++;
+      return false;
+    }
+    tokens -= 1;
+    return true;
+  };
   const find = (pick: (s: FakeFleetSite) => boolean) => sites.find(pick);
   const same = (a: string, b: string) => decodeURIComponent(a).toLowerCase() === b.toLowerCase();
   const delayed = async (site: FakeFleetSite | undefined, answer: () => ArmResponse): Promise<ArmResponse> => {
+    if (!take()) {
+      return {
+        status: 429,
+        headers: { "Retry-After": String(throttle!.retryAfterSeconds) },
+        body: { error: { code: "TooManyRequests", message: "The request is being throttled." } },
+      };
+    }
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -153,5 +195,5 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
       );
     },
   );
-  return { maxInFlight: () => maxInFlight };
+  return { maxInFlight: () => maxInFlight, throttled: () => throttled };
 }
