@@ -1,64 +1,167 @@
 /**
- * Fleet commands.
+ * Fleet commands (thin: the work is in fleet/status/status.ts). `npm run fleet -- --help` for the usage.
  *
- *   npm run fleet -- stacks --hub <same file> [--wave canary|rest]
- *     prints the site stacks as a JSON list (all, or one rollout wave: see `waves`), for a CI matrix.
- *   npm run fleet -- status --hub <hub stack outputs JSON | hub stack config YAML> [--json]
- *                           [--concurrency <n, default 8>] [--timeout <seconds per site, default 30>]
- *
- * Prints every site's connected registry (connection state, activation, last sync, status details) and Arc
- * extension (provisioning state) as a table (or JSON), with progress on stderr; exits 1 when any site is
- * unhealthy (2 on a usage or login error). Logs in as azure-native does (ARM_* variables, or the `azure-native:*`
- * keys of the given stack config): see fleet/status/status.ts.
+ * Exit codes: 0 every site healthy; 1 some site unhealthy or unknown; 2 usage, login, inventory or fleet-wide
+ * errors (every site failing the same way, the overall deadline).
  */
-import { fleetStatus, loadSites, renderTable, waves } from "../fleet/status/status";
+import {
+  FleetError,
+  MAX_MATRIX_JOBS,
+  batches,
+  fleetStatus,
+  loadSites,
+  renderTable,
+  waves,
+  type StatusSite,
+} from "../fleet/status/status";
+import { durationSeconds } from "../components/lib/connectedRegistryChecks";
 
-const usage = [
-  "usage: npm run fleet -- status --hub <hub stack outputs JSON or hub stack config> [--json] [--concurrency N] [--timeout S]",
-  "       npm run fleet -- stacks --hub <hub stack outputs JSON or hub stack config> [--wave canary|rest]",
-].join("\n");
+const usage = `usage:
+  npm run fleet -- status --hub <file> [--json] [--site NAME]... [--wave canary|rest]
+                          [--concurrency N (8)] [--timeout SECONDS per site (30)] [--deadline SECONDS overall (600)]
+                          [--sync-periods K (2)] [--continuous-max-age ISO8601 (PT30M)]
+  npm run fleet -- stacks --hub <file> [--wave canary|rest] [--batches --batch-size N (10)]
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+  <file>: the hub's stack outputs (pulumi stack output --json) or the hub's stack config (Pulumi.<stack>.yaml).
+
+status: every site's connected registry and extension from ARM, a verdict per site with its reasons.
+  A scheduled sync is stale when the last sync is older than K schedule occurrences (whose sync window has
+  closed); continuous sync ("* * * * *") when it is older than --continuous-max-age.
+  Exit codes: 0 all healthy, 1 some site unhealthy or unknown, 2 usage, login, inventory or fleet-wide error.
+stacks: the site stacks as a JSON list (all, or one wave); with --batches, a GitHub Actions matrix
+  {"include":[{"index":1,"sites":"a b","count":2},...]} of at most ${MAX_MATRIX_JOBS} jobs.`;
+
+class UsageError extends FleetError {}
+
+interface Parsed {
+  command: string;
+  values: Map<string, string[]>;
+  flags: Set<string>;
 }
 
-function positiveNumber(args: string[], name: string, fallback: number): number {
-  const raw = option(args, name);
+const valueOptions: Record<string, string[]> = {
+  status: ["hub", "site", "wave", "concurrency", "timeout", "deadline", "sync-periods", "continuous-max-age"],
+  stacks: ["hub", "wave", "batch-size"],
+};
+const flagOptions: Record<string, string[]> = { status: ["json"], stacks: ["batches"] };
+
+function parse(args: string[]): Parsed | "help" {
+  if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
+    return "help";
+  }
+  const command = args[0];
+  if (command !== "status" && command !== "stacks") {
+    throw new UsageError(command === undefined ? "a command is required." : `unknown command "${command}".`);
+  }
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  for (let i = 1; i < args.length; i++) {
+    const name = args[i].replace(/^--/, "");
+    if (!args[i].startsWith("--")) {
+      throw new UsageError(`unexpected argument "${args[i]}".`);
+    }
+    if (flagOptions[command].includes(name)) {
+      flags.add(name);
+    } else if (valueOptions[command].includes(name)) {
+      const value = args[++i];
+      if (value === undefined || value.startsWith("--")) {
+        throw new UsageError(`--${name} needs a value.`);
+      }
+      values.set(name, [...(values.get(name) ?? []), value]);
+    } else {
+      throw new UsageError(`unknown option --${name} for ${command}.`);
+    }
+  }
+  return { command, values, flags };
+}
+
+function one(parsed: Parsed, name: string): string | undefined {
+  const all = parsed.values.get(name);
+  if (all !== undefined && all.length > 1) {
+    throw new UsageError(`--${name} is given ${all.length} times; give it once.`);
+  }
+  return all?.[0];
+}
+
+function positive(parsed: Parsed, name: string, fallback: number, integer = false): number {
+  const raw = one(parsed, name);
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive number (got ${raw}).\n${usage}`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? "integer" : "number"} (got ${raw}).`);
   }
   return value;
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args[0] !== "status" && args[0] !== "stacks") {
-    throw new Error(usage);
+function filterSites(parsed: Parsed, sites: StatusSite[]): StatusSite[] {
+  const wave = one(parsed, "wave");
+  if (wave !== undefined && wave !== "canary" && wave !== "rest") {
+    throw new UsageError(`--wave must be canary or rest (got ${wave}).`);
   }
-  const hub = option(args, "hub");
-  if (hub === undefined) {
-    throw new Error(`--hub is required.\n${usage}`);
+  let selected = sites;
+  if (wave !== undefined) {
+    const names = new Set(waves(sites)[wave]);
+    selected = selected.filter((s) => names.has(s.name));
   }
-  if (args[0] === "stacks") {
-    const { sites } = loadSites(hub);
-    const wave = option(args, "wave");
-    if (wave !== undefined && wave !== "canary" && wave !== "rest") {
-      throw new Error(`--wave must be canary or rest (got ${wave}).\n${usage}`);
+  const wanted = (parsed.values.get("site") ?? []).flatMap((v) => v.split(",")).filter(Boolean);
+  if (wanted.length > 0) {
+    const unknown = wanted.filter((w) => !sites.some((s) => s.name.toLowerCase() === w.toLowerCase()));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--site ${unknown.join(", ")}: not a site of the hub (its sites: ${sites
+          .slice(0, 10)
+          .map((s) => s.name)
+          .join(", ")}${sites.length > 10 ? ", …" : ""}).`,
+      );
     }
-    const split = waves(sites);
-    process.stdout.write(`${JSON.stringify(wave === undefined ? sites.map((s) => s.name) : split[wave])}\n`);
+    const set = new Set(wanted.map((w) => w.toLowerCase()));
+    selected = selected.filter((s) => set.has(s.name.toLowerCase()));
+  }
+  return selected;
+}
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parse(args);
+  if (parsed === "help") {
+    process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const json = args.includes("--json");
-  const concurrency = Math.floor(positiveNumber(args, "concurrency", 8));
-  const timeoutSeconds = positiveNumber(args, "timeout", 30);
+  const hub = one(parsed, "hub");
+  if (hub === undefined) {
+    throw new UsageError("--hub is required.");
+  }
+  if (parsed.command === "stacks") {
+    const { sites } = loadSites(hub);
+    const selected = filterSites(parsed, sites).map((s) => s.name);
+    if (parsed.flags.has("batches")) {
+      const size = positive(parsed, "batch-size", 10, true);
+      process.stdout.write(`${JSON.stringify({ include: batches(selected, size) })}\n`);
+    } else {
+      if (parsed.values.has("batch-size")) {
+        throw new UsageError("--batch-size goes with --batches.");
+      }
+      process.stdout.write(`${JSON.stringify(selected)}\n`);
+    }
+    return 0;
+  }
+  const concurrency = positive(parsed, "concurrency", 8, true);
+  const timeoutSeconds = positive(parsed, "timeout", 30);
+  const deadlineSeconds = positive(parsed, "deadline", 600);
+  const syncPeriods = positive(parsed, "sync-periods", 2, true);
+  const maxAge = one(parsed, "continuous-max-age") ?? "PT30M";
+  const continuousMaxAgeSeconds = durationSeconds(maxAge);
+  if (continuousMaxAgeSeconds === undefined || continuousMaxAgeSeconds <= 0) {
+    throw new UsageError(`--continuous-max-age must be an ISO 8601 duration such as PT30M or PT2H (got ${maxAge}).`);
+  }
   const { sites, azureConfig } = loadSites(hub);
+  const selected = filterSites(parsed, sites);
   const tty = process.stderr.isTTY === true;
   let lastReported = -1;
-  const statuses = await fleetStatus(sites, {
+  const report = await fleetStatus(selected, {
     concurrency,
     timeoutSeconds,
+    deadlineSeconds,
+    syncPeriods,
+    continuousMaxAgeSeconds,
     azureConfig,
     progress: (done, total) => {
       // A redrawn counter on a terminal; otherwise a line every tenth of the fleet (and the last).
@@ -70,14 +173,20 @@ async function main(args: string[]): Promise<number> {
       }
     },
   });
-  process.stdout.write(json ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderTable(statuses)}\n`);
-  return statuses.every((s) => s.healthy) ? 0 : 1;
+  process.stdout.write(parsed.flags.has("json") ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report)}\n`);
+  if (report.summary.deadlineExceeded) {
+    process.stderr.write(
+      `error: the overall deadline (--deadline ${deadlineSeconds}) passed before every site was checked.\n`,
+    );
+  }
+  return report.summary.exitCode;
 }
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n${error instanceof UsageError ? `${usage}\n` : ""}`);
     process.exitCode = 2;
   },
 );

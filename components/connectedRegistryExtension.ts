@@ -80,7 +80,10 @@ export interface ConnectedRegistryExtensionArgs {
   readonly serviceClusterIP: pulumi.Input<string>;
   /** The cluster's service CIDR (e.g. `10.0.0.0/16`); when given, `serviceClusterIP` must lie inside it. Default: not checked. */
   readonly serviceCidr?: pulumi.Input<string>;
-  /** Kind of cluster. Default: `ConnectedClusters` (Arc). */
+  /**
+   * Kind of cluster. Default: `ConnectedClusters` (Arc). May be an output (e.g. a fleet hub's inventory read
+   * through a StackReference): the extension's cluster provider follows it.
+   */
   readonly clusterType?: pulumi.Input<ClusterType>;
   /** Name of the extension resource. Default: the component's name. */
   readonly extensionName?: pulumi.Input<string>;
@@ -139,6 +142,15 @@ const defaultExtensionTimeouts = { create: "20m", update: "20m", delete: "20m" }
 /** The extension's fixed identity (platform-facts §3). */
 const extensionType = "Microsoft.ContainerRegistry.ConnectedRegistry";
 const releaseNamespace = "connected-registry";
+/** The cluster's resource provider; an unknown type (from an output) fails naming `clusterType`. */
+function clusterProviderOf(type: ClusterType): { clusterRp: string; clusterResourceName: string } {
+  const provider = clusterProviders[type];
+  if (provider === undefined) {
+    throw inputError("clusterType", `is "${type}"; use ${Object.values(ClusterType).join(" or ")}.`);
+  }
+  return provider;
+}
+
 const clusterProviders: Record<ClusterType, { clusterRp: string; clusterResourceName: string }> = {
   [ClusterType.ConnectedClusters]: { clusterRp: "Microsoft.Kubernetes", clusterResourceName: "connectedClusters" },
   [ClusterType.ManagedClusters]: { clusterRp: "Microsoft.ContainerService", clusterResourceName: "managedClusters" },
@@ -214,7 +226,12 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
       tlsProtected["tls.secret"] = args.tlsSecretName ?? this.tlsSecret(name, certificate!);
     }
 
-    const cluster = clusterProviders[plan.clusterType];
+    // The cluster's provider may come from another stack's output (a fleet site reads it from the hub): mapped
+    // when known, checked inside the apply otherwise.
+    const cluster = {
+      clusterRp: mapInput(plan.clusterType, (type) => clusterProviderOf(type).clusterRp),
+      clusterResourceName: mapInput(plan.clusterType, (type) => clusterProviderOf(type).clusterResourceName),
+    };
     const extensionName = args.extensionName ?? name;
     const deactivation = this.deactivation(name, args, { ...cluster, extensionName });
     const extension = new kubernetesconfiguration.Extension(
@@ -321,7 +338,11 @@ export class ConnectedRegistryExtension extends pulumi.ComponentResource {
   private deactivation(
     name: string,
     args: ConnectedRegistryExtensionArgs,
-    cluster: { clusterRp: string; clusterResourceName: string; extensionName: pulumi.Input<string> },
+    cluster: {
+      clusterRp: pulumi.Input<string>;
+      clusterResourceName: pulumi.Input<string>;
+      extensionName: pulumi.Input<string>;
+    },
   ): pulumi.Resource | undefined {
     const reference = knownValue(args.connectedRegistry);
     if (reference === undefined) {
@@ -469,7 +490,7 @@ function configurationSettings(
 /** What the constructor decided from the plain arguments. */
 interface Plan {
   mode: TlsMode;
-  clusterType: ClusterType;
+  clusterType: pulumi.Input<ClusterType>;
   certificate?: TlsCertificate;
   generate: boolean;
 }
@@ -478,10 +499,8 @@ interface Plan {
 function validateArgs(args: ConnectedRegistryExtensionArgs): Plan {
   for (const [path, value] of Object.entries({
     tlsMode: args.tlsMode,
-    clusterType: args.clusterType,
     certificate: args.certificate,
     generateCertificate: args.generateCertificate,
-    autoUpgradeMinorVersion: args.autoUpgradeMinorVersion,
     connectedRegistry: args.connectedRegistry,
   })) {
     if (!isKnown(value)) {
@@ -537,7 +556,8 @@ function validateArgs(args: ConnectedRegistryExtensionArgs): Plan {
     );
   }
 
-  const autoUpgrade = knownValue(args.autoUpgradeMinorVersion) !== false;
+  // An output (e.g. following a version read from another stack) is checked by the service, not here.
+  const autoUpgrade = args.autoUpgradeMinorVersion === undefined || knownValue(args.autoUpgradeMinorVersion) === true;
   if (args.version !== undefined && autoUpgrade) {
     throw inputError(
       "version",
@@ -561,7 +581,7 @@ function validateArgs(args: ConnectedRegistryExtensionArgs): Plan {
 
   return {
     mode,
-    clusterType: (knownValue(args.clusterType) ?? ClusterType.ConnectedClusters) as ClusterType,
+    clusterType: args.clusterType ?? ClusterType.ConnectedClusters,
     certificate,
     generate: needsCertificate && certificate === undefined,
   };

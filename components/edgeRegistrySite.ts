@@ -26,6 +26,14 @@ import { siteConnectedRegistryName } from "./lib/connectedRegistryChecks";
 /** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
 const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
 
+/** A client token's login, for the cluster-only form of {@link EdgeRegistrySite}. */
+export interface SiteClientCredential {
+  /** The token's name (the docker user name). */
+  readonly username: pulumi.Input<string>;
+  /** One of the token's passwords (secret). */
+  readonly password: pulumi.Input<string>;
+}
+
 /**
  * Arguments of {@link EdgeRegistrySite}. Plain values only (no component references), so the site can be
  * declared from every Pulumi language and from stack config.
@@ -108,6 +116,24 @@ export interface EdgeRegistrySiteArgs {
   /** Any value; changing it rotates the token passwords as a new `passwordExpiry` does. Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
 
+  /**
+   * The cluster-only form: the connection string of a connected registry created elsewhere, e.g. by a fleet hub
+   * (its `siteSecrets.<site>.connectionString`). The site then creates no registry, import, connected registry or
+   * token: it installs the extension with this connection string, and the pull secret uses `clientCredential`.
+   * Requires `existingRegistryName` (the registry holding the connected registry), `connectedRegistryName` and
+   * `clientCredential`; conflicts with every argument of the cloud side (`registryName`, `location`, `imports`,
+   * `repositories`, `connectedRegistryMode`, `syncSchedule`, `syncWindow`, `logLevel`, `clientTokenName`,
+   * `parentConnectedRegistryName`, `parentConnectedRegistryMode`, `parentEndpointProtocol`,
+   * `descendantConnectedRegistries`, `passwordExpiry`, `passwordRotationTrigger`, `registryOptions`,
+   * `connectedRegistryOptions`, `tokenOptions`). Stored as a secret. Default: none (the site creates its cloud side).
+   */
+  readonly connectionString?: pulumi.Input<string>;
+  /**
+   * With `connectionString`: the client token the pull secret logs in with (e.g. the hub's
+   * `siteSecrets.<site>.clientCredentials.<token>`). Required with `connectionString`, and only with it.
+   */
+  readonly clientCredential?: pulumi.Input<SiteClientCredential>;
+
   /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
   readonly clusterName: pulumi.Input<string>;
   /** Resource group of the cluster. Default: `resourceGroupName`. */
@@ -141,6 +167,11 @@ export interface EdgeRegistrySiteArgs {
   readonly pvcStorageRequest?: pulumi.Input<string>;
   /** Extension release train. Default `preview`. */
   readonly releaseTrain?: pulumi.Input<string>;
+  /**
+   * Pinned extension version (minor versions then do not upgrade automatically), e.g. what a fleet hub wants of
+   * its sites. Default: none (the release train's latest, upgraded automatically).
+   */
+  readonly extensionVersion?: pulumi.Input<string>;
 
   /** Namespace of the pull secret and workload; created unless `createWorkloadNamespace` is false. Default `edge-apps`. */
   readonly workloadNamespace?: pulumi.Input<string>;
@@ -148,7 +179,7 @@ export interface EdgeRegistrySiteArgs {
   readonly createWorkloadNamespace?: pulumi.Input<boolean>;
   /** Deploy a workload pulling from the connected registry. Default true. */
   readonly deployWorkload?: pulumi.Input<boolean>;
-  /** Repository the workload runs. Default: the first of `repositories`. */
+  /** Repository the workload runs. Default: the first of `repositories`; required in the cluster-only form (`connectionString`) unless `deployWorkload` is false. */
   readonly workloadRepository?: pulumi.Input<string>;
   /**
    * Tag of the workload image. Default `v1` for the default hello-world import, else `latest` (with a warning;
@@ -200,10 +231,13 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
   public readonly registryName: pulumi.Output<string>;
   /** Name of the connected registry. */
   public readonly connectedRegistryName: pulumi.Output<string>;
-  /** Connected registry connection state (`Online`, `Offline`, `Syncing`, `Unhealthy`). */
-  public readonly connectionState: pulumi.Output<string>;
-  /** Connected registry activation status (`Active` once the extension has started it). */
-  public readonly activationStatus: pulumi.Output<string>;
+  /**
+   * Connected registry connection state (`Online`, `Offline`, `Syncing`, `Unhealthy`). Undefined in the
+   * cluster-only form (the stack that owns the connected registry has it; `fleet status` reads it from ARM).
+   */
+  public readonly connectionState: pulumi.Output<string | undefined>;
+  /** Connected registry activation status (`Active` once the extension has started it). Undefined in the cluster-only form. */
+  public readonly activationStatus: pulumi.Output<string | undefined>;
   /** Provisioning state of the Arc extension (`Succeeded` when installed). */
   public readonly extensionProvisioningState: pulumi.Output<string>;
   /** ARM id of the Arc extension. */
@@ -217,7 +251,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
   /** Name of the pull secret in `workloadNamespace`. */
   public readonly pullSecretName: pulumi.Output<string>;
   /**
-   * The connected registry's connection string (secret).
+   * The connected registry's connection string (secret); in the cluster-only form, the one given.
    * @secret
    */
   public readonly connectionString: pulumi.Output<string>;
@@ -239,6 +273,164 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       ? [{ source: helloWorld.source, targetTags: helloWorld.targetTags }]
       : (args.imports ?? []).map((source) => ({ source }));
 
+    const cloud =
+      args.connectionString === undefined
+        ? this.cloudSide(name, args, repositories, imports)
+        : this.givenCloudSide(args);
+    const { registryName, connectedRegistryName } = cloud;
+
+    const extension = new ConnectedRegistryExtension(
+      `${name}-extension`,
+      {
+        resourceGroupName: args.clusterResourceGroupName ?? args.resourceGroupName,
+        clusterName: args.clusterName,
+        clusterType: args.clusterType,
+        // The name is known here; the extension waits for the connected registry through its connection string.
+        extensionName: connectedRegistryName,
+        connectionString: cloud.connectionString,
+        serviceClusterIP: args.serviceClusterIP,
+        serviceCidr: args.serviceCidr,
+        tlsMode: args.tlsMode,
+        certificate: args.certificate,
+        tlsSecretName: args.tlsSecretName,
+        trustDistribution: args.trustDistribution,
+        pvcStorageClassName: args.pvcStorageClassName,
+        pvcStorageRequest: args.pvcStorageRequest,
+        releaseTrain: args.releaseTrain,
+        version: args.extensionVersion,
+        autoUpgradeMinorVersion:
+          args.extensionVersion === undefined ? undefined : mapInput(args.extensionVersion, (v) => v === undefined),
+        customTimeouts: args.extensionCustomTimeouts,
+        connectedRegistry: {
+          resourceGroupName: args.resourceGroupName,
+          registryName,
+          connectedRegistryName: cloud.connectedRegistryNameOutput,
+          // Read from the connected registry's id (no extra provider call per site); the subscription is the same.
+          subscriptionId:
+            args.subscriptionId ??
+            cloud.connectedRegistryId.apply((id) => {
+              const subscription = subscriptionOf(id);
+              if (subscription === undefined) {
+                throw new Error(`the connected registry id "${id}" names no subscription; set subscriptionId.`);
+              }
+              return subscription;
+            }),
+        },
+      },
+      // The images must be in the cloud registry before the extension activates the connected registry (its
+      // first sync); the connected registry and its tokens themselves do not need them, so they do not wait.
+      { parent: this, dependsOn: cloud.importsDone },
+    );
+
+    // Where a registry host is needed (pull secret server, image, node trust): an IPv6 cluster IP in brackets.
+    const registryHost = mapInput(args.serviceClusterIP, registryEndpointOf);
+    const trustDistribution = knownValue(args.trustDistribution) ?? true;
+    const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
+    if (nodeTrust) {
+      new NodeRegistryTrust(
+        `${name}-node-trust`,
+        {
+          registryHost,
+          caCertificatePem: extension.caCertificatePem.apply((pem) => {
+            if (!pem) {
+              throw inputError(
+                "nodeTrust",
+                "the registry's CA is not known in this TLS mode; use tlsMode Certificate or KubernetesSecret, or leave trustDistribution on.",
+              );
+            }
+            return pem;
+          }),
+          hostsDir: args.nodeTrustHostsDir,
+          distribution: args.nodeTrustDistribution,
+        },
+        parent,
+      );
+    }
+
+    if (args.parentCaCertificatePem !== undefined) {
+      // The child's cluster trusts its parent's serving certificate (platform-facts §4: containerd hosts dir).
+      new NodeRegistryTrust(
+        `${name}-parent-trust`,
+        {
+          registryHost: args.parentGatewayEndpoint!,
+          caCertificatePem: args.parentCaCertificatePem,
+          hostsDir: args.nodeTrustHostsDir,
+        },
+        parent,
+      );
+    }
+
+    const namespaceName: pulumi.Input<string> = args.workloadNamespace ?? "edge-apps";
+    const namespace =
+      knownValue(args.createWorkloadNamespace) === false
+        ? undefined
+        : new corev1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, parent);
+    const workloadNamespace = namespace ? namespace.metadata.name : namespaceName;
+
+    const credential = cloud.clientCredential;
+    const pullSecret = new RegistryPullSecret(
+      `${name}-pull`,
+      {
+        server: registryHost,
+        username: credential.apply((c) => c.username),
+        password: pulumi.secret(credential.apply((c) => c.password)),
+        namespace: workloadNamespace,
+      },
+      parent,
+    );
+
+    let workloadImage: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (knownValue(args.deployWorkload) !== false) {
+      const workload = new RegistryWorkload(
+        `${name}-workload`,
+        {
+          namespace: workloadNamespace,
+          registryServer: registryHost,
+          repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
+          tag:
+            args.workloadDigest === undefined
+              ? (args.workloadTag ?? (helloWorldDefaults ? helloWorld.tag : "latest"))
+              : undefined,
+          digest: args.workloadDigest,
+          imagePullSecretNames: [pullSecret.secretName],
+          replicas: args.workloadReplicas,
+          tolerations: args.workloadTolerations,
+          nodeSelector: args.workloadNodeSelector,
+          affinity: args.workloadAffinity,
+          topologySpreadConstraints: args.workloadTopologySpreadConstraints,
+          priorityClassName: args.workloadPriorityClassName,
+          podAnnotations: args.workloadPodAnnotations,
+        },
+        // The pods can only pull once the extension serves the registry.
+        { parent: this, dependsOn: [extension] },
+      );
+      workloadImage = workload.image;
+    }
+
+    this.registryLoginServer = cloud.loginServer;
+    this.registryName = registryName;
+    this.connectedRegistryName = cloud.connectedRegistryNameOutput;
+    this.connectionState = cloud.connectionState;
+    this.activationStatus = cloud.activationStatus;
+    this.extensionProvisioningState = extension.provisioningState;
+    this.extensionId = extension.extensionId;
+    this.registryEndpoint = extension.registryEndpoint;
+    this.caCertificatePem = extension.caCertificatePem;
+    this.workloadImage = workloadImage;
+    this.pullSecretName = pullSecret.secretName;
+    this.connectionString = pulumi.secret(cloud.connectionString);
+    this.connectedRegistryId = cloud.connectedRegistryId;
+    this.registerOutputs();
+  }
+
+  /** The cloud side the site creates: registry (or an existing one) with imports, connected registry, tokens. */
+  private cloudSide(
+    name: string,
+    args: EdgeRegistrySiteArgs,
+    repositories: pulumi.Input<pulumi.Input<string>[]>,
+    imports: { source: pulumi.Input<string>; targetTags?: string[] }[],
+  ): CloudSide {
+    const parent = { parent: this };
     let registryName: pulumi.Output<string>;
     let loginServer: pulumi.Output<string>;
     let importsDone: pulumi.Resource[];
@@ -298,145 +490,49 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       parent,
     );
 
-    const extension = new ConnectedRegistryExtension(
-      `${name}-extension`,
-      {
-        resourceGroupName: args.clusterResourceGroupName ?? args.resourceGroupName,
-        clusterName: args.clusterName,
-        clusterType: args.clusterType,
-        // The name is known here; the extension waits for the connected registry through its connection string.
-        extensionName: connectedRegistryName,
-        connectionString: connected.connectionString,
-        serviceClusterIP: args.serviceClusterIP,
-        serviceCidr: args.serviceCidr,
-        tlsMode: args.tlsMode,
-        certificate: args.certificate,
-        tlsSecretName: args.tlsSecretName,
-        trustDistribution: args.trustDistribution,
-        pvcStorageClassName: args.pvcStorageClassName,
-        pvcStorageRequest: args.pvcStorageRequest,
-        releaseTrain: args.releaseTrain,
-        customTimeouts: args.extensionCustomTimeouts,
-        connectedRegistry: {
-          resourceGroupName: args.resourceGroupName,
-          registryName,
-          connectedRegistryName: connected.connectedRegistryName,
-          // Read from the connected registry's id (no extra provider call per site); the subscription is the same.
-          subscriptionId:
-            args.subscriptionId ??
-            connected.connectedRegistryId.apply((id) => {
-              const subscription = subscriptionOf(id);
-              if (subscription === undefined) {
-                throw new Error(`the connected registry id "${id}" names no subscription; set subscriptionId.`);
-              }
-              return subscription;
-            }),
-        },
-      },
-      // The images must be in the cloud registry before the extension activates the connected registry (its
-      // first sync); the connected registry and its tokens themselves do not need them, so they do not wait.
-      { parent: this, dependsOn: importsDone },
-    );
+    return {
+      registryName,
+      loginServer,
+      connectedRegistryName,
+      connectedRegistryNameOutput: connected.connectedRegistryName,
+      connectedRegistryId: connected.connectedRegistryId,
+      connectionString: connected.connectionString,
+      clientCredential: connected.clientCredentials.apply((credentials) => credentials[clientTokenName]),
+      connectionState: connected.connectionState,
+      activationStatus: connected.activationStatus,
+      importsDone,
+    };
+  }
 
-    // Where a registry host is needed (pull secret server, image, node trust): an IPv6 cluster IP in brackets.
-    const registryHost = mapInput(args.serviceClusterIP, registryEndpointOf);
-    const trustDistribution = knownValue(args.trustDistribution) ?? true;
-    const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
-    if (nodeTrust) {
-      new NodeRegistryTrust(
-        `${name}-node-trust`,
-        {
-          registryHost,
-          caCertificatePem: extension.caCertificatePem.apply((pem) => {
-            if (!pem) {
-              throw inputError(
-                "nodeTrust",
-                "the registry's CA is not known in this TLS mode; use tlsMode Certificate or KubernetesSecret, or leave trustDistribution on.",
-              );
-            }
-            return pem;
-          }),
-          hostsDir: args.nodeTrustHostsDir,
-          distribution: args.nodeTrustDistribution,
-        },
-        parent,
-      );
-    }
-
-    if (args.parentCaCertificatePem !== undefined) {
-      // The child's cluster trusts its parent's serving certificate (platform-facts §4: containerd hosts dir).
-      new NodeRegistryTrust(
-        `${name}-parent-trust`,
-        {
-          registryHost: args.parentGatewayEndpoint!,
-          caCertificatePem: args.parentCaCertificatePem,
-          hostsDir: args.nodeTrustHostsDir,
-        },
-        parent,
-      );
-    }
-
-    const namespaceName: pulumi.Input<string> = args.workloadNamespace ?? "edge-apps";
-    const namespace =
-      knownValue(args.createWorkloadNamespace) === false
-        ? undefined
-        : new corev1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, parent);
-    const workloadNamespace = namespace ? namespace.metadata.name : namespaceName;
-
-    const credential = connected.clientCredentials.apply((credentials) => credentials[clientTokenName]);
-    const pullSecret = new RegistryPullSecret(
-      `${name}-pull`,
-      {
-        server: registryHost,
-        username: credential.apply((c) => c.username),
-        password: pulumi.secret(credential.apply((c) => c.password)),
-        namespace: workloadNamespace,
-      },
-      parent,
-    );
-
-    let workloadImage: pulumi.Output<string | undefined> = pulumi.output(undefined);
-    if (knownValue(args.deployWorkload) !== false) {
-      const workload = new RegistryWorkload(
-        `${name}-workload`,
-        {
-          namespace: workloadNamespace,
-          registryServer: registryHost,
-          repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
-          tag:
-            args.workloadDigest === undefined
-              ? (args.workloadTag ?? (helloWorldDefaults ? helloWorld.tag : "latest"))
-              : undefined,
-          digest: args.workloadDigest,
-          imagePullSecretNames: [pullSecret.secretName],
-          replicas: args.workloadReplicas,
-          tolerations: args.workloadTolerations,
-          nodeSelector: args.workloadNodeSelector,
-          affinity: args.workloadAffinity,
-          topologySpreadConstraints: args.workloadTopologySpreadConstraints,
-          priorityClassName: args.workloadPriorityClassName,
-          podAnnotations: args.workloadPodAnnotations,
-        },
-        // The pods can only pull once the extension serves the registry.
-        { parent: this, dependsOn: [extension] },
-      );
-      workloadImage = workload.image;
-    }
-
-    this.registryLoginServer = loginServer;
-    this.registryName = registryName;
-    this.connectedRegistryName = connected.connectedRegistryName;
-    this.connectionState = connected.connectionState;
-    this.activationStatus = connected.activationStatus;
-    this.extensionProvisioningState = extension.provisioningState;
-    this.extensionId = extension.extensionId;
-    this.registryEndpoint = extension.registryEndpoint;
-    this.caCertificatePem = extension.caCertificatePem;
-    this.workloadImage = workloadImage;
-    this.pullSecretName = pullSecret.secretName;
-    this.connectionString = pulumi.secret(connected.connectionString);
-    this.connectedRegistryId = connected.connectedRegistryId;
-    this.registerOutputs();
+  /** The cluster-only form: the connected registry exists (e.g. in a fleet hub); its connection string is given. */
+  private givenCloudSide(args: EdgeRegistrySiteArgs): CloudSide {
+    const registryName = pulumi.output(args.existingRegistryName!);
+    const connectedRegistryName = knownValue(args.connectedRegistryName)!;
+    const subscriptionId = args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    return {
+      registryName,
+      loginServer: registryName.apply((n) => `${n.toLowerCase()}.azurecr.io`),
+      connectedRegistryName,
+      connectedRegistryNameOutput: pulumi.output(connectedRegistryName),
+      connectedRegistryId: pulumi
+        .all([subscriptionId, args.resourceGroupName, registryName])
+        .apply(([subscription, resourceGroupName, registry]) =>
+          registryChildId(
+            parseRegistryId(
+              registryArmId({ subscriptionId: subscription, resourceGroupName, registryName: registry }),
+            )!,
+            "connectedRegistries",
+            connectedRegistryName,
+          ),
+        ),
+      connectionString: pulumi.secret(args.connectionString!),
+      clientCredential: pulumi.secret(
+        pulumi.output(args.clientCredential!).apply((c) => ({ username: c.username, password: c.password })),
+      ),
+      connectionState: pulumi.output(undefined),
+      activationStatus: pulumi.output(undefined),
+      importsDone: [],
+    };
   }
 
   /** The parent connected registry of a child site (its ARM id is built in this site's registry), or undefined. */
@@ -472,8 +568,86 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
   }
 }
 
+/** What the site's cluster side needs of its cloud side, created here or given (the cluster-only form). */
+interface CloudSide {
+  registryName: pulumi.Output<string>;
+  loginServer: pulumi.Output<string>;
+  /** Known while the program runs (it names the extension). */
+  connectedRegistryName: string;
+  connectedRegistryNameOutput: pulumi.Output<string>;
+  connectedRegistryId: pulumi.Output<string>;
+  connectionString: pulumi.Output<string>;
+  clientCredential: pulumi.Output<{ username: string; password: string }>;
+  connectionState: pulumi.Output<string | undefined>;
+  activationStatus: pulumi.Output<string | undefined>;
+  importsDone: pulumi.Resource[];
+}
+
+/** Cloud-side arguments: the cluster-only form (`connectionString`) refuses them. */
+const cloudSideArgs = [
+  "registryName",
+  "location",
+  "imports",
+  "repositories",
+  "connectedRegistryMode",
+  "syncSchedule",
+  "syncWindow",
+  "logLevel",
+  "clientTokenName",
+  "parentConnectedRegistryName",
+  "parentConnectedRegistryMode",
+  "parentEndpointProtocol",
+  "descendantConnectedRegistries",
+  "passwordExpiry",
+  "passwordRotationTrigger",
+  "registryOptions",
+  "connectedRegistryOptions",
+  "tokenOptions",
+] as const;
+
+/** The cluster-only form's rules: what it requires, and the cloud-side arguments it conflicts with. */
+function checkClusterOnlyArgs(args: EdgeRegistrySiteArgs): void {
+  if (args.connectionString === undefined) {
+    if (args.clientCredential !== undefined) {
+      throw inputError(
+        "clientCredential",
+        "only applies with connectionString (the cluster-only form); remove it, or give the connected registry's connectionString.",
+      );
+    }
+    return;
+  }
+  const conflicts = cloudSideArgs.filter((key) => args[key] !== undefined);
+  if (conflicts.length > 0) {
+    throw inputError(
+      conflicts[0],
+      `conflicts with connectionString: with a given connection string the site creates no cloud side, so ${conflicts.join(", ")} would be ignored; remove ${conflicts.length > 1 ? "them" : "it"}, or remove connectionString to create the cloud side here.`,
+    );
+  }
+  for (const key of ["existingRegistryName", "connectedRegistryName", "clientCredential"] as const) {
+    if (args[key] === undefined) {
+      throw inputError(
+        key,
+        `is required with connectionString (the cluster-only form): ${
+          key === "existingRegistryName"
+            ? "the registry holding the connected registry"
+            : key === "connectedRegistryName"
+              ? "the connected registry's name (it names the extension)"
+              : "the client token the pull secret logs in with ({username, password})"
+        }.`,
+      );
+    }
+  }
+  if (knownValue(args.deployWorkload) !== false && args.workloadRepository === undefined) {
+    throw inputError(
+      "workloadRepository",
+      "is required with connectionString unless deployWorkload is false: the site does not know which repositories the connected registry syncs.",
+    );
+  }
+}
+
 /** The site's own cross-argument rules; each component checks its own arguments. */
 function checkSiteArgs(args: EdgeRegistrySiteArgs): void {
+  checkClusterOnlyArgs(args);
   if (args.registryName !== undefined && args.existingRegistryName !== undefined) {
     throw inputError(
       "existingRegistryName",
@@ -528,18 +702,27 @@ function fail(id: string): never {
 /** The child-site arguments go together: a parent name needs the parent's address; the rest need a parent name. */
 function checkChildSiteArgs(args: EdgeRegistrySiteArgs): void {
   const child = args.parentConnectedRegistryName !== undefined;
+  // The cluster-only form of a nested site: the parent's address and CA, for the parent's trust on the nodes.
+  const clusterOnly = args.connectionString !== undefined;
   for (const key of [
     "parentConnectedRegistryMode",
     "parentGatewayEndpoint",
     "parentEndpointProtocol",
     "parentCaCertificatePem",
   ] as const) {
-    if (!child && args[key] !== undefined) {
+    const allowed = child || (clusterOnly && (key === "parentGatewayEndpoint" || key === "parentCaCertificatePem"));
+    if (!allowed && args[key] !== undefined) {
       throw inputError(
         key,
         "only applies to a child site; set parentConnectedRegistryName to the parent connected registry, or remove it.",
       );
     }
+  }
+  if (clusterOnly && args.parentCaCertificatePem !== undefined && args.parentGatewayEndpoint === undefined) {
+    throw inputError(
+      "parentGatewayEndpoint",
+      "is required with parentCaCertificatePem: the parent's address whose certificate the nodes must trust.",
+    );
   }
   if (child && args.parentGatewayEndpoint === undefined) {
     throw inputError(

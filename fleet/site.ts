@@ -1,22 +1,13 @@
 /**
  * The site program's fleet mode (`hubStack` set): the site's cloud side (connected registry, tokens, connection
  * string) belongs to the hub stack (fleet/hub); this stack reads it through a `StackReference` and deploys only
- * the cluster side: the Arc extension, the parent's trust (nested sites), the pull secret and the workload.
+ * the cluster side with `EdgeRegistrySite`'s cluster-only form (the same component a single site uses): the Arc
+ * extension on the inventory's cluster type, the parent's trust (nested sites), the pull secret and the workload.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as corev1 from "@pulumi/kubernetes/core/v1";
 import type { Provider } from "@pulumi/kubernetes/provider";
-import {
-  ClusterType,
-  ConnectedRegistryExtension,
-  ContainerdDistribution,
-  NodeRegistryTrust,
-  RegistryPullSecret,
-  RegistryWorkload,
-  TlsMode,
-} from "../components";
+import { ClusterType, ContainerdDistribution, EdgeRegistrySite, TlsMode } from "../components";
 import { subscriptionOf } from "../components/lib/armId";
-import { registryEndpointOf } from "../components/lib/network";
 import type { HubSite, HubSiteSecrets } from "./hub/hub";
 import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "../program/siteConfig";
 
@@ -45,9 +36,31 @@ export function siteOf<T>(value: unknown, siteName: string, hubStack: string, wh
   return site;
 }
 
-/** Deploys the cluster side of site `siteName` (default: this stack's name) of the hub stack `hubStack`. */
+/**
+ * The cluster type of a site: the inventory's (default ConnectedClusters); the site stack's `clusterType` may
+ * repeat it, and fails naming both when it contradicts it.
+ */
+export function inventoryClusterType(
+  inventory: string | undefined,
+  configured: ClusterType | undefined,
+  key: string,
+  siteName: string,
+  hubStack: string,
+): ClusterType {
+  const wanted = (inventory ?? ClusterType.ConnectedClusters) as ClusterType;
+  if (configured !== undefined && configured !== wanted) {
+    throw new Error(
+      `Configuration '${key}' is ${configured}, but site "${siteName}" is ${wanted} in ${hubStack}: set clusterType on the site's entry in the hub's inventory (or remove it here).`,
+    );
+  }
+  return wanted;
+}
+
+/**
+ * Deploys the cluster side of site `siteName` (default: this stack's name) of the hub stack `hubStack`: an
+ * {@link EdgeRegistrySite} in its cluster-only form, fed by this stack's config and the hub's outputs.
+ */
 export function deployHubSite(config: pulumi.Config, hubStack: string, kubernetes?: Provider): HubSiteOutputs {
-  const components: pulumi.ComponentResourceOptions = kubernetes ? { providers: [kubernetes] } : {};
   checkUnknownKeys(config);
   const all = pulumi.runtime.allConfig();
   const owned = hubOwnedKeys.filter((key) => `${config.name}:${key}` in all);
@@ -57,135 +70,89 @@ export function deployHubSite(config: pulumi.Config, hubStack: string, kubernete
     );
   }
   const siteName = config.get("siteName") ?? pulumi.getStack();
-  const certificate = readCertificateConfig(config);
-
   const hub = new pulumi.StackReference("hub", { name: hubStack });
   const pick = <T>(output: pulumi.Output<unknown>, what: string): pulumi.Output<T> =>
     output.apply((value) => siteOf<T>(value, siteName, hubStack, what));
   const site = pick<HubSite>(hub.requireOutput("sites"), "sites");
   const secrets = pulumi.secret(pick<HubSiteSecrets>(hub.requireOutput("siteSecrets"), "siteSecrets"));
+  const field = <K extends keyof HubSite>(key: K) => site.apply((s) => s[key]);
 
-  const serviceClusterIP = config.require("serviceClusterIP");
-  const registryHost = registryEndpointOf(serviceClusterIP);
-  const extension = new ConnectedRegistryExtension(
-    "site-extension",
+  // The inventory's clusterType decides the extension's cluster provider; this stack may repeat it, not change it.
+  const configuredClusterType = getEnum(config, "clusterType", ClusterType);
+  const clusterType = site.apply((s) =>
+    inventoryClusterType(s.clusterType, configuredClusterType, `${config.name}:clusterType`, siteName, hubStack),
+  );
+  const parentCaCertificatePem = config.get("parentCaCertificatePem");
+  // Known while the program runs (it names resources): the site's name is its connected registry's name.
+  const connectedRegistryName = siteName;
+
+  const edge = new EdgeRegistrySite(
+    "site",
     {
-      resourceGroupName: config.get("clusterResourceGroupName") ?? site.clusterResourceGroupName,
-      clusterName: config.get("clusterName") ?? site.clusterName,
-      // Known at preview (it decides the resources): from this stack's config, default ConnectedClusters.
-      clusterType: getEnum(config, "clusterType", ClusterType),
-      extensionName: site.connectedRegistryName,
+      resourceGroupName: field("resourceGroupName"),
+      existingRegistryName: field("registryName"),
+      connectedRegistryName,
       connectionString: secrets.connectionString,
-      serviceClusterIP,
+      clientCredential: pulumi
+        .all([site, secrets])
+        .apply(([s, secret]) => pulumi.secret(secret.clientCredentials[s.clientTokenName])),
+      subscriptionId: config.get("subscriptionId") ?? site.apply((s) => subscriptionOf(s.connectedRegistryId)!),
+      clusterName: config.get("clusterName") ?? field("clusterName"),
+      clusterResourceGroupName: config.get("clusterResourceGroupName") ?? field("clusterResourceGroupName"),
+      clusterType,
+      serviceClusterIP: config.require("serviceClusterIP"),
       serviceCidr: config.get("serviceCidr"),
       tlsMode: getEnum(config, "tlsMode", TlsMode),
-      certificate,
+      certificate: readCertificateConfig(config),
       tlsSecretName: config.get("tlsSecretName"),
       trustDistribution: config.getBoolean("trustDistribution"),
+      nodeTrust: config.getBoolean("nodeTrust"),
+      nodeTrustHostsDir: config.get("nodeTrustHostsDir"),
+      nodeTrustDistribution: getEnum(config, "nodeTrustDistribution", ContainerdDistribution),
       pvcStorageClassName: config.get("pvcStorageClassName"),
       pvcStorageRequest: config.get("pvcStorageRequest"),
-      releaseTrain: config.get("releaseTrain"),
-      customTimeouts: config.getObject("extensionCustomTimeouts"),
-      connectedRegistry: {
-        resourceGroupName: site.resourceGroupName,
-        registryName: site.registryName,
-        connectedRegistryName: site.connectedRegistryName,
-        subscriptionId: config.get("subscriptionId") ?? site.apply((s) => subscriptionOf(s.connectedRegistryId)!),
-      },
+      // The release train and version the hub wants (fleet status checks the same).
+      releaseTrain: config.get("releaseTrain") ?? field("releaseTrain").apply((t) => t ?? "preview"),
+      // Undefined when the hub pins none (then minor versions upgrade automatically).
+      extensionVersion: field("extensionVersion") as pulumi.Output<string>,
+      extensionCustomTimeouts: config.getObject("extensionCustomTimeouts"),
+      // A nested site's cluster trusts its parent's serving certificate at the address the hub pointed it at.
+      ...(parentCaCertificatePem === undefined
+        ? {}
+        : {
+            parentCaCertificatePem,
+            parentGatewayEndpoint: site.apply((s) => {
+              if (s.parentGatewayEndpoint === undefined) {
+                throw new Error(
+                  `Configuration '${config.name}:parentCaCertificatePem' is set, but site "${siteName}" has no parent in ${hubStack}.`,
+                );
+              }
+              return s.parentGatewayEndpoint;
+            }),
+          }),
+      workloadNamespace: config.get("workloadNamespace"),
+      createWorkloadNamespace: config.getBoolean("createWorkloadNamespace"),
+      deployWorkload: config.getBoolean("deployWorkload"),
+      workloadRepository: config.get("workloadRepository") ?? site.apply((s) => s.repositories[0]),
+      workloadTag: config.get("workloadDigest") === undefined ? (config.get("workloadTag") ?? "latest") : undefined,
+      workloadDigest: config.get("workloadDigest"),
+      workloadReplicas: config.getNumber("workloadReplicas"),
+      workloadTolerations: config.getObject("workloadTolerations"),
+      workloadNodeSelector: config.getObject("workloadNodeSelector"),
+      workloadAffinity: config.getObject("workloadAffinity"),
+      workloadTopologySpreadConstraints: config.getObject("workloadTopologySpreadConstraints"),
+      workloadPriorityClassName: config.get("workloadPriorityClassName"),
+      workloadPodAnnotations: config.getObject("workloadPodAnnotations"),
     },
-    components,
+    kubernetes ? { providers: [kubernetes] } : undefined,
   );
-
-  const nodeTrustHostsDir = config.get("nodeTrustHostsDir");
-  if (config.getBoolean("nodeTrust") ?? config.getBoolean("trustDistribution") === false) {
-    new NodeRegistryTrust(
-      "site-node-trust",
-      {
-        registryHost,
-        caCertificatePem: extension.caCertificatePem.apply((pem) => {
-          if (!pem) {
-            throw new Error(
-              `Configuration '${config.name}:nodeTrust': the registry's CA is not known in this TLS mode; use tlsMode Certificate or KubernetesSecret, or leave trustDistribution on.`,
-            );
-          }
-          return pem;
-        }),
-        hostsDir: nodeTrustHostsDir,
-        distribution: getEnum(config, "nodeTrustDistribution", ContainerdDistribution),
-      },
-      components,
-    );
-  }
-  const parentCaCertificatePem = config.get("parentCaCertificatePem");
-  if (parentCaCertificatePem !== undefined) {
-    // A nested site's cluster trusts its parent's serving certificate at the address the hub pointed it at.
-    new NodeRegistryTrust(
-      "site-parent-trust",
-      {
-        registryHost: site.apply((s) => {
-          if (s.parentGatewayEndpoint === undefined) {
-            throw new Error(
-              `Configuration '${config.name}:parentCaCertificatePem' is set, but site "${siteName}" has no parent in ${hubStack}.`,
-            );
-          }
-          return s.parentGatewayEndpoint;
-        }),
-        caCertificatePem: parentCaCertificatePem,
-        hostsDir: nodeTrustHostsDir,
-      },
-      components,
-    );
-  }
-
-  const namespaceName = config.get("workloadNamespace") ?? "edge-apps";
-  const namespace =
-    config.getBoolean("createWorkloadNamespace") === false
-      ? undefined
-      : new corev1.Namespace("site-namespace", { metadata: { name: namespaceName } }, { provider: kubernetes });
-  const credential = pulumi.all([site, secrets]).apply(([s, secret]) => secret.clientCredentials[s.clientTokenName]);
-  const pullSecret = new RegistryPullSecret(
-    "site-pull",
-    {
-      server: registryHost,
-      username: credential.apply((c) => c.username),
-      password: pulumi.secret(credential.apply((c) => c.password)),
-      namespace: namespace ? namespace.metadata.name : namespaceName,
-    },
-    components,
-  );
-
-  let workloadImage: pulumi.Output<string | undefined> = pulumi.output(undefined);
-  if (config.getBoolean("deployWorkload") !== false) {
-    const workloadDigest = config.get("workloadDigest");
-    const workload = new RegistryWorkload(
-      "site-workload",
-      {
-        namespace: pullSecret.namespace,
-        registryServer: registryHost,
-        repository: config.get("workloadRepository") ?? site.apply((s) => s.repositories[0]),
-        tag: workloadDigest === undefined ? (config.get("workloadTag") ?? "latest") : undefined,
-        digest: workloadDigest,
-        imagePullSecretNames: [pullSecret.secretName],
-        replicas: config.getNumber("workloadReplicas"),
-        tolerations: config.getObject("workloadTolerations"),
-        nodeSelector: config.getObject("workloadNodeSelector"),
-        affinity: config.getObject("workloadAffinity"),
-        topologySpreadConstraints: config.getObject("workloadTopologySpreadConstraints"),
-        priorityClassName: config.get("workloadPriorityClassName"),
-        podAnnotations: config.getObject("workloadPodAnnotations"),
-      },
-      // The pods can only pull once the extension serves the registry.
-      { ...components, dependsOn: [extension] },
-    );
-    workloadImage = workload.image;
-  }
 
   return {
-    registryLoginServer: site.registryLoginServer,
-    connectedRegistryName: site.connectedRegistryName,
-    extensionProvisioningState: extension.provisioningState,
-    registryEndpoint: extension.registryEndpoint,
-    caCertificatePem: extension.caCertificatePem,
-    workloadImage,
+    registryLoginServer: field("registryLoginServer"),
+    connectedRegistryName: edge.connectedRegistryName,
+    extensionProvisioningState: edge.extensionProvisioningState,
+    registryEndpoint: edge.registryEndpoint,
+    caCertificatePem: edge.caCertificatePem,
+    workloadImage: edge.workloadImage,
   };
 }

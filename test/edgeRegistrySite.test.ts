@@ -6,6 +6,7 @@
 import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
 import { revealSecrets } from "./harness/plainState";
 import {
+  ClusterType,
   ConnectedRegistryMode,
   ContainerdDistribution,
   EdgeRegistrySite,
@@ -304,5 +305,84 @@ describe("nested sites (issue 14)", () => {
         }),
     );
     expect(error.propertyPath).toBe(path);
+  });
+});
+
+describe("the cluster-only form (connectionString: the connected registry exists, e.g. in a fleet hub)", () => {
+  const connectionString =
+    "ConnectedRegistryName=store001;SyncTokenName=store001;SyncTokenPassword=pw0;ParentGatewayEndpoint=fleetacr1.eastus.data.azurecr.io;ParentEndpointProtocol=https";
+  const clusterOnly: EdgeRegistrySiteArgs = {
+    resourceGroupName: "fleet-rg",
+    existingRegistryName: "fleetacr1",
+    connectedRegistryName: "store001",
+    connectionString,
+    clientCredential: { username: "store001client", password: "client-pw" },
+    subscriptionId: SUBSCRIPTION_ID,
+    clusterName: "store001-aks",
+    clusterType: ClusterType.ManagedClusters,
+    serviceClusterIP: "10.0.0.10",
+    workloadRepository: "hello-world",
+    extensionVersion: "1.2.0",
+  };
+
+  it("creates only the cluster side: extension (on the given cluster type, pinned version), pull secret, workload", async () => {
+    resetCloud();
+    const site = new EdgeRegistrySite("site", clusterOnly);
+    await settle();
+    expect(cloud.duplicateUrns).toEqual([]);
+    const types = Object.keys(cloud.countsByType());
+    expect(
+      types.filter((t) => t.startsWith("azure-native:containerregistry") || /TokenPassword|ImageImport/.test(t)),
+    ).toEqual([]);
+    const extension = revealSecrets(cloud.ofType(EXTENSION)[0].inputs) as any;
+    expect(extension).toMatchObject({
+      clusterRp: "Microsoft.ContainerService",
+      clusterResourceName: "managedClusters",
+      clusterName: "store001-aks",
+      extensionName: "store001",
+      version: "1.2.0",
+      autoUpgradeMinorVersion: false,
+      configurationProtectedSettings: { connectionString },
+    });
+    const secret = revealSecrets(cloud.ofType("kubernetes:core/v1:Secret")[0].inputs) as any;
+    const auths = JSON.parse(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString()).auths;
+    expect(auths["10.0.0.10"]).toMatchObject({ username: "store001client", password: "client-pw" });
+    // The deactivation on delete targets the hub's connected registry.
+    const deactivation = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation")[0].inputs;
+    expect(deactivation).toMatchObject({ registryName: "fleetacr1", connectedRegistryName: "store001" });
+    expect(await isSecret(site.connectionString)).toBe(true);
+    expect(await unwrap(site.connectedRegistryId)).toBe(
+      `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/fleet-rg/providers/Microsoft.ContainerRegistry/registries/fleetacr1/connectedRegistries/store001`,
+    );
+    expect(await unwrap(site.registryLoginServer)).toBe("fleetacr1.azurecr.io");
+    expect(await unwrap(site.connectionState)).toBeUndefined();
+  });
+
+  it.each([
+    ["registryName", { registryName: "other" }],
+    ["repositories", { repositories: ["x"] }],
+    ["syncSchedule", { syncSchedule: "0 9 * * *" }],
+    ["parentConnectedRegistryName", { parentConnectedRegistryName: "factory01" }],
+    ["passwordExpiry", { passwordExpiry: "2027-12-31T23:59:59Z" }],
+  ])("refuses the cloud-side argument %s, naming it", (key, extra) => {
+    const error = constructionError(() => new EdgeRegistrySite("bad", { ...clusterOnly, ...extra }));
+    expect(error.propertyPath).toBe(key);
+    expect(error.message).toContain(`conflicts with connectionString`);
+  });
+
+  it.each(["existingRegistryName", "connectedRegistryName", "clientCredential", "workloadRepository"] as const)(
+    "requires %s",
+    (key) => {
+      const error = constructionError(() => new EdgeRegistrySite("bad", { ...clusterOnly, [key]: undefined }));
+      expect(error.propertyPath).toBe(key);
+      expect(error.message).toContain("is required with connectionString");
+    },
+  );
+
+  it("refuses clientCredential without connectionString", () => {
+    const error = constructionError(
+      () => new EdgeRegistrySite("bad", { ...base, clientCredential: { username: "u", password: "p" } }),
+    );
+    expect(error.propertyPath).toBe("clientCredential");
   });
 });

@@ -7,7 +7,8 @@ import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram } from "../plan/program";
 import { deployHub } from "../fleet/hub/hub";
-import { deployHubSite, siteOf } from "../fleet/site";
+import { deployHubSite, inventoryClusterType, siteOf } from "../fleet/site";
+import { ClusterType } from "../components";
 import { revealSecrets } from "./harness/plainState";
 import { opensslSelfSigned } from "./harness/certificates";
 
@@ -35,11 +36,11 @@ beforeAll(async () => {
 });
 
 /** Resets the mocks and answers the hub's StackReference with the hub's outputs (`siteSecrets` secret). */
-function withHub(config: Record<string, string>): void {
+function withHub(config: Record<string, string>, outputs: { sites: any; siteSecrets: any } = hub): void {
   resetCloud();
   cloud.rules["pulumi:pulumi:StackReference"] = ({ inputs }) => ({
     id: inputs.name,
-    state: { name: inputs.name, outputs: hub, secretOutputNames: ["siteSecrets"] },
+    state: { name: inputs.name, outputs, secretOutputNames: ["siteSecrets"] },
   });
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries({ hubStack: HUB_STACK, ...config }).map(([k, v]) => [`${project}:${k}`, v])),
@@ -60,7 +61,8 @@ it("a nested site deploys only its cluster side, from the hub's outputs", async 
   expect(
     [...types].filter((t) => t.startsWith("azure-native:containerregistry") || t.includes("TokenPassword")),
   ).toEqual([]);
-  expect(cloud.ofType("edge-registry:index:EdgeRegistrySite")).toEqual([]);
+  // One site component: EdgeRegistrySite's cluster-only form, fed by the hub's outputs.
+  expect(cloud.ofType("edge-registry:index:EdgeRegistrySite").map((r) => r.name)).toEqual(["site"]);
   expect(cloud.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual([HUB_STACK]);
 
   const extension = revealSecrets(cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs) as any;
@@ -124,4 +126,64 @@ it("siteName without hubStack is refused (it only names a site of a hub)", () =>
       require("../program/index.ts");
     }),
   ).toThrow(`Configuration '${project}:siteName' names a site of a hub: set hubStack too, or remove siteName.`);
+});
+
+describe("the inventory's clusterType and extension version", () => {
+  /** The hub's outputs with store001 on AKS, pinned to an extension version. */
+  const managed = () => ({
+    ...hub,
+    sites: {
+      ...hub.sites,
+      store001: { ...hub.sites.store001, clusterType: "ManagedClusters", extensionVersion: "1.2.0" },
+    },
+  });
+
+  it("a managed-cluster site gets its extension on the AKS cluster, at the version the hub pins", async () => {
+    withHub({ siteName: "store001", serviceClusterIP: "10.30.0.10" }, managed());
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../program/index.ts");
+    });
+    await settle();
+    const extension = cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs;
+    expect(extension).toMatchObject({
+      clusterRp: "Microsoft.ContainerService",
+      clusterResourceName: "managedClusters",
+      clusterName: "store001-arc",
+      version: "1.2.0",
+      autoUpgradeMinorVersion: false,
+      releaseTrain: "preview",
+    });
+  });
+
+  it("an Arc site without a pinned version upgrades automatically on the hub's release train", async () => {
+    withHub({ siteName: "store001", serviceClusterIP: "10.30.0.10" });
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../program/index.ts");
+    });
+    await settle();
+    const extension = cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs;
+    expect(extension).toMatchObject({
+      clusterRp: "Microsoft.Kubernetes",
+      clusterResourceName: "connectedClusters",
+      autoUpgradeMinorVersion: true,
+      releaseTrain: "preview",
+    });
+    expect(extension.version).toBeUndefined();
+  });
+
+  it("a clusterType in the site stack may repeat the inventory's, not contradict it", () => {
+    const key = `${project}:clusterType`;
+    expect(inventoryClusterType("ManagedClusters", undefined, key, "store001", HUB_STACK)).toBe("ManagedClusters");
+    expect(inventoryClusterType(undefined, undefined, key, "store001", HUB_STACK)).toBe("ConnectedClusters");
+    expect(inventoryClusterType("ManagedClusters", ClusterType.ManagedClusters, key, "store001", HUB_STACK)).toBe(
+      "ManagedClusters",
+    );
+    expect(() =>
+      inventoryClusterType("ManagedClusters", ClusterType.ConnectedClusters, key, "store001", HUB_STACK),
+    ).toThrow(
+      `Configuration '${key}' is ConnectedClusters, but site "store001" is ManagedClusters in ${HUB_STACK}: set clusterType on the site's entry in the hub's inventory`,
+    );
+  });
 });

@@ -5,10 +5,13 @@
  *
  * No `./mocks` import: nothing here touches Pulumi.
  */
+import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { yaml } from "../plan/program";
+import { batches } from "../fleet/status/status";
 
 interface Step {
   uses?: string;
@@ -261,10 +264,17 @@ describe("actionlint", () => {
 describe(".github/workflows/fleet.yml", () => {
   const fleetFile = path.join(root, ".github", "workflows", "fleet.yml");
   const fleetSource = fs.readFileSync(fleetFile, "utf8");
-  const fleet = yaml.load(fleetSource) as Workflow & {
-    jobs: { [name: string]: Job & { strategy?: { "max-parallel"?: unknown } } };
+  type FleetJob = Omit<Job, "strategy" | "steps"> & {
+    strategy?: { "fail-fast"?: boolean; "max-parallel"?: unknown; matrix?: unknown };
+    env?: { [key: string]: string };
+    steps: (Step & { run?: string })[];
   };
-  const pulumiStep = (job: Job) => job.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))!;
+  const fleet = yaml.load(fleetSource) as Omit<Workflow, "jobs"> & {
+    env: { [key: string]: string };
+    jobs: { [name: string]: FleetJob };
+  };
+  const pulumiStep = (job: FleetJob) => job.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))!;
+  const scripts = (job: FleetJob) => job.steps.map((step) => step.run?.trim()).filter(Boolean) as string[];
 
   it("previews on pull requests and deploys on dispatch, with a read-only default token and pinned actions", () => {
     expect(Object.keys(fleet.on).sort()).toEqual(["pull_request", "workflow_dispatch"]);
@@ -275,42 +285,270 @@ describe(".github/workflows/fleet.yml", () => {
     }
   });
 
-  it("previews the hub and every site stack (bounded parallelism) on pull requests", () => {
+  it("previews the hub, and every site stack in batches that do not cancel each other", () => {
     const hub = fleet.jobs["preview-hub"];
     expect(hub.if).toContain("github.event_name == 'pull_request'");
     expect(pulumiStep(hub).with).toMatchObject({ command: "preview", "work-dir": "fleet/hub" });
     const sites = fleet.jobs["preview-sites"];
     expect(sites.if).toContain("github.event_name == 'pull_request'");
-    expect(sites.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.all) }}");
-    expect(typeof sites.strategy?.["max-parallel"]).toBe("number");
-    expect(pulumiStep(sites).with).toMatchObject({ command: "preview", "work-dir": "." });
+    expect(sites.strategy).toMatchObject({
+      "fail-fast": false,
+      matrix: "${{ fromJSON(needs.sites.outputs.preview) }}",
+    });
+    expect(scripts(sites)).toContain("fleet/rollout/deploy-batch.sh preview $SITES");
   });
 
-  it("deploys the hub, then the canary wave alone, then the rest with max-parallel, stopping at a failed wave", () => {
+  it("deploys the hub, the canary wave, a health gate, then the rest one wave at a time", () => {
     const hub = fleet.jobs["deploy-hub"];
     expect(hub.if).toContain("github.event_name == 'workflow_dispatch'");
     expect(pulumiStep(hub).with).toMatchObject({ command: "up", "work-dir": "fleet/hub" });
     const canary = fleet.jobs["deploy-canary"];
     expect(canary.needs).toEqual(["sites", "deploy-hub"]);
-    expect(canary.strategy).toMatchObject({ "fail-fast": true, "max-parallel": 1 });
-    expect(canary.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.canary) }}");
+    expect(canary.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.sites.outputs.canary) }}" });
+    expect(canary.env?.PARALLEL).toBe("1");
+    const gate = fleet.jobs["gate-canary"];
+    expect(gate.needs).toEqual(["sites", "deploy-canary"]);
+    expect(scripts(gate).at(-1)).toBe("fleet/rollout/gate.sh --wave canary");
     const rest = fleet.jobs["deploy-rest"];
-    // `needs` without `always()`: a failed (or cancelled) canary wave skips the rest.
-    expect(rest.needs).toEqual(["sites", "deploy-canary"]);
+    // `needs` without `always()`: a failed gate (or canary wave) skips the rest.
+    expect(rest.needs).toEqual(["sites", "gate-canary"]);
     expect(rest.if ?? "").not.toMatch(/always\(\)|failure\(\)|cancelled\(\)/);
-    expect(rest.strategy).toMatchObject({ "fail-fast": true, "max-parallel": "${{ fromJSON(inputs.max-parallel) }}" });
-    expect(rest.strategy?.matrix?.site).toBe("${{ fromJSON(needs.sites.outputs.rest) }}");
-    for (const job of [canary, rest]) {
-      expect(pulumiStep(job).with).toMatchObject({
-        command: "up",
-        "stack-name": "${{ env.STACK_PREFIX }}${{ matrix.site }}",
-      });
+    // One wave at a time: fail-fast then only cancels waves that have not started (a running wave's ups finish
+    // inside its job: the batch script waits for every `pulumi up` it started).
+    expect(rest.strategy).toMatchObject({
+      "fail-fast": true,
+      "max-parallel": 1,
+      matrix: "${{ fromJSON(needs.sites.outputs.rest) }}",
+    });
+    expect(scripts(rest)[scripts(rest).length - 2]).toBe("fleet/rollout/deploy-batch.sh up $SITES");
+    expect(scripts(rest).at(-1)).toContain("fleet/rollout/gate.sh");
+    for (const job of [canary, gate, rest]) {
       expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     }
-    // The waves come from the hub's inventory through the fleet CLI.
-    const script = runs(fleet.jobs.sites).join("\n");
-    expect(script).toContain('npm run --silent fleet -- stacks --hub "$inventory" --wave canary');
-    expect(script).toContain('npm run --silent fleet -- stacks --hub "$inventory" --wave rest');
+  });
+
+  /** Runs the `sites` job's script as the runner would (bash -e, GITHUB_OUTPUT), on the given inventory. */
+  function runSitesJob(inventory: string): { code: number; stderr: string; outputs: { [name: string]: string } } {
+    const step = fleet.jobs.sites.steps.find((s) => s.run?.includes("fleet -- stacks"))!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-wf-"));
+    const output = path.join(dir, "output");
+    fs.writeFileSync(output, "");
+    // The workflow's defaults for a dispatch with default inputs.
+    const env = {
+      ...process.env,
+      INVENTORY: inventory,
+      WAVE_SIZE: "25",
+      PARALLEL: "10",
+      GITHUB_OUTPUT: output,
+    };
+    const result = childProcess.spawnSync("bash", ["-e", "-c", step.run!], { cwd: root, env, encoding: "utf8" });
+    const outputs = Object.fromEntries(
+      fs
+        .readFileSync(output, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    return { code: result.status ?? -1, stderr: result.stderr, outputs };
+  }
+
+  describe("the matrices for 600 sites, expanded from `fleet stacks` as the workflow computes them", () => {
+    const names = Array.from({ length: 600 }, (_, i) => `site${String(i + 1).padStart(4, "0")}`);
+    let outputs: { [name: string]: string };
+    /** The matrix a job gets: its `${{ fromJSON(needs.sites.outputs.X) }}` with the sites job's output X. */
+    const matrixOf = (job: string) => {
+      const expression = fleet.jobs[job].strategy!.matrix as string;
+      const name = /^\$\{\{ fromJSON\(needs\.sites\.outputs\.([a-z-]+)\) \}\}$/.exec(expression)![1];
+      return JSON.parse(outputs[name]) as { include: { index: number; sites: string; count: number }[] };
+    };
+    const sitesOf = (job: string) => matrixOf(job).include.flatMap((entry) => entry.sites.split(" "));
+    beforeAll(() => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-600-"));
+      const inventory = path.join(dir, "Pulumi.prod.yaml");
+      const registries = Array.from({ length: 12 }, (_, i) => `fleetacr${i + 1}`);
+      const lines = names.map(
+        (name, i) =>
+          `    - { name: ${name}, registry: ${registries[Math.floor(i / 50)]}, repositories: [hello-world], clusterName: ${name}-arc${
+            i === 7 || i === 300 ? ", wave: canary" : ""
+          } }`,
+      );
+      fs.writeFileSync(
+        inventory,
+        [
+          "config:",
+          "  edge-registry-hub:resourceGroupName: fleet-rg",
+          `  edge-registry-hub:registries: [${registries.join(", ")}]`,
+          "  edge-registry-hub:sites:",
+          ...lines,
+          "",
+        ].join("\n"),
+      );
+      const run = runSitesJob(inventory);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      outputs = run.outputs;
+    }, 120_000);
+
+    it("at most 256 jobs per matrix", () => {
+      for (const job of ["preview-sites", "deploy-canary", "deploy-rest"]) {
+        expect(matrixOf(job).include.length).toBeGreaterThan(0);
+        expect(matrixOf(job).include.length).toBeLessThanOrEqual(256);
+      }
+      // 600 sites previewed 10 per job would be 60 jobs; 598 rest sites in waves of 25 are 24 waves.
+      expect(matrixOf("preview-sites").include.length).toBe(60);
+      expect(matrixOf("deploy-rest").include.length).toBe(24);
+      expect(outputs["rest-count"]).toBe("24");
+    });
+
+    it("every site exactly once: in the preview, and in the canary wave or the rest", () => {
+      expect(sitesOf("preview-sites")).toEqual(names);
+      const deployed = [...sitesOf("deploy-canary"), ...sitesOf("deploy-rest")];
+      expect(deployed.length).toBe(600);
+      expect(new Set(deployed)).toEqual(new Set(names));
+    });
+
+    it("the canary wave first: its sites, then the rest in inventory order", () => {
+      expect(sitesOf("deploy-canary")).toEqual(["site0008", "site0301"]);
+      expect(sitesOf("deploy-rest")).toEqual(names.filter((n) => n !== "site0008" && n !== "site0301"));
+      expect(matrixOf("deploy-rest").include.map((entry) => entry.index)).toEqual(
+        Array.from({ length: 24 }, (_, i) => i + 1),
+      );
+    });
+  });
+
+  it("batches grow when 256 jobs would not hold the sites at the asked size", () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `s${i}`);
+    const matrix = batches(names, 2);
+    expect(matrix.length).toBe(250);
+    expect(matrix.every((b) => b.count === 4)).toBe(true);
+    expect(matrix.flatMap((b) => b.sites.split(" "))).toEqual(names);
+  });
+
+  it("a bad inventory fails the sites job with the inventory's message", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-bad-"));
+    const inventory = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(
+      inventory,
+      "config:\n  edge-registry-hub:resourceGroupName: rg\n  edge-registry-hub:registries: [acr1]\n  edge-registry-hub:sites:\n    - { name: s1234, repositries: [x], clusterName: c }\n",
+    );
+    const run = runSitesJob(inventory);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
+    expect(run.outputs).toEqual({});
+  }, 120_000);
+
+  describe("fleet/rollout/deploy-batch.sh with a recording `pulumi`", () => {
+    /** A `pulumi` on PATH that logs its calls, takes 1 s per up, and fails the up of sites named bad*. */
+    function runBatch(action: string, sites: string[], parallel: string) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-batch-"));
+      const log = path.join(dir, "calls.log");
+      fs.writeFileSync(
+        path.join(dir, "pulumi"),
+        [
+          "#!/usr/bin/env bash",
+          `echo "start $(date +%s%N) $*" >> "${log}"`,
+          'if [ "$1" = up ] || [ "$1" = preview ]; then sleep 1; fi',
+          `echo "end $(date +%s%N) $*" >> "${log}"`,
+          'if [ "$1" = up ] && [[ "$3" == bad* ]]; then echo "error: update failed"; exit 255; fi',
+          "echo ok",
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      const result = childProcess.spawnSync(
+        path.join(root, "fleet", "rollout", "deploy-batch.sh"),
+        [action, ...sites],
+        { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PARALLEL: parallel }, encoding: "utf8" },
+      );
+      const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+    }
+    /** Most `pulumi up`s running at once, from the log's start/end lines. */
+    function maxConcurrent(calls: string[]): number {
+      let running = 0;
+      let most = 0;
+      const events = calls
+        .filter((c) => / (up|preview) /.test(c))
+        .map((c) => c.split(" "))
+        .sort((a, b) => Number(BigInt(a[1]) - BigInt(b[1])));
+      for (const [kind] of events) {
+        running += kind === "start" ? 1 : -1;
+        most = Math.max(most, running);
+      }
+      return most;
+    }
+
+    it("creates each stack, runs at most PARALLEL ups, and lets running ups finish when one fails", () => {
+      const sites = ["s1", "s2", "bad3", "s4", "s5", "s6"];
+      const run = runBatch("up", sites, "2");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("error: pulumi up failed for 1 of 6 sites: bad3");
+      for (const site of sites) {
+        expect(run.calls).toContain(
+          run.calls.find((c) => c.endsWith(` stack select --create ${site} --non-interactive`)),
+        );
+        expect(run.calls.some((c) => c.startsWith("end ") && c.includes(`up --stack ${site} --yes`))).toBe(true);
+      }
+      expect(maxConcurrent(run.calls)).toBe(2);
+      expect(run.stdout).toContain("[bad3] error: update failed");
+    }, 60_000);
+
+    it("previews a batch and exits 0 when every preview succeeds", () => {
+      const run = runBatch("preview", ["s1", "s2", "s3"], "3");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("pulumi preview succeeded for 3 sites.");
+      expect(run.calls.filter((c) => /^end \d+ preview --stack/.test(c)).length).toBe(3);
+    }, 60_000);
+  });
+
+  describe("fleet/rollout/gate.sh with a scripted `npm run fleet -- status`", () => {
+    /** An `npm` on PATH whose status runs exit with the given codes in turn (logging their arguments). */
+    function runGate(codes: number[]) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-gate-"));
+      const log = path.join(dir, "calls.log");
+      fs.writeFileSync(path.join(dir, "codes"), codes.join("\n") + "\n");
+      fs.writeFileSync(
+        path.join(dir, "npm"),
+        [
+          "#!/usr/bin/env bash",
+          `echo "$*" >> "${log}"`,
+          `code=$(head -n 1 "${dir}/codes"); sed -i 1d "${dir}/codes"`,
+          'exit "$code"',
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      const result = childProcess.spawnSync(path.join(root, "fleet", "rollout", "gate.sh"), ["--wave", "canary"], {
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH}`,
+          INVENTORY: "inv.yaml",
+          GATE_INTERVAL: "0",
+          GATE_MINUTES: "1",
+        },
+        encoding: "utf8",
+      });
+      return {
+        code: result.status,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        calls: fs.readFileSync(log, "utf8").trim().split("\n"),
+      };
+    }
+
+    it("checks again while sites are unhealthy (exit 1), and passes once they are healthy", () => {
+      const run = runGate([1, 1, 0]);
+      expect(run.code).toBe(0);
+      expect(run.calls).toEqual(Array(3).fill("run --silent fleet -- status --hub inv.yaml --wave canary"));
+      expect(run.stdout).toContain("gate passed (attempt 3).");
+    });
+
+    it("stops at once on a usage, login or fleet-wide error (exit 2)", () => {
+      const run = runGate([2, 0]);
+      expect(run.code).toBe(2);
+      expect(run.calls).toHaveLength(1);
+      expect(run.stderr).toContain("error: fleet status failed (exit 2); the gate stops the rollout.");
+    });
   });
 
   let actionlintInstalled = true;

@@ -42,6 +42,10 @@ export interface HubSite {
   readonly wave: string;
   /** The client token the site's pull secret uses (the site's first client). */
   readonly clientTokenName: string;
+  /** The extension's release train the hub wants (the site stack installs it; `fleet status` checks it). */
+  readonly releaseTrain: string;
+  /** The extension version the hub pins, if any (a site running another one is outdated). */
+  readonly extensionVersion?: string;
 }
 
 /** The secret half of a site (`siteSecrets.<name>`). */
@@ -174,6 +178,8 @@ function siteOutput(
       clusterType: site.clusterType,
       wave: site.wave,
       clientTokenName: site.clients[0],
+      releaseTrain: site.releaseTrain,
+      ...(site.extensionVersion === undefined ? {} : { extensionVersion: site.extensionVersion }),
     }));
   const secret = pulumi
     .all([tree.connectionStrings, tree.clientCredentials])

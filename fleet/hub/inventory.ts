@@ -51,6 +51,13 @@ export interface FleetSite {
   readonly clusterType: ClusterType;
   /** Rollout wave: `canary` sites deploy first. Default `rest`. */
   readonly wave: FleetWave;
+  /** Release train of the site's Arc extension (the site stack installs it, `fleet status` checks it). Default `preview`. */
+  readonly releaseTrain: string;
+  /**
+   * Pinned extension version (then minor versions do not upgrade automatically); `fleet status` reports a site
+   * whose installed version differs as outdated. Default: none (the release train's latest).
+   */
+  readonly extensionVersion?: string;
 }
 
 /** Rollout waves (see `.github/workflows/fleet.yml`). */
@@ -98,7 +105,12 @@ const siteKeys = [
   "clusterResourceGroupName",
   "clusterType",
   "wave",
+  "releaseTrain",
+  "extensionVersion",
 ] as const;
+
+/** The extension's release train when the inventory names none (the same default as ConnectedRegistryExtension). */
+export const DEFAULT_RELEASE_TRAIN = "preview";
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -245,6 +257,8 @@ function parseSite(raw: unknown, index: number, registries: readonly string[]): 
     clusterResourceGroupName: string(`${path}.clusterResourceGroupName`, raw.clusterResourceGroupName, false),
     clusterType: enumValue(`${path}.clusterType`, raw.clusterType, ClusterType) ?? ClusterType.ConnectedClusters,
     wave: enumValue(`${path}.wave`, raw.wave, FleetWave) ?? FleetWave.Rest,
+    releaseTrain: string(`${path}.releaseTrain`, raw.releaseTrain, false) ?? DEFAULT_RELEASE_TRAIN,
+    extensionVersion: string(`${path}.extensionVersion`, raw.extensionVersion, false),
   };
 }
 

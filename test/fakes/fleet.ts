@@ -14,31 +14,91 @@ export interface FakeFleetSite {
   readonly registryName: string;
   readonly clusterResourceGroupName: string;
   readonly clusterName: string;
+  /** `ManagedClusters`: the extension is on an AKS cluster (`Microsoft.ContainerService/managedClusters`). */
+  readonly clusterType?: "ConnectedClusters" | "ManagedClusters";
   /** The connected registry's read-only state; undefined = it does not exist. */
   readonly connectedRegistry?: {
     connectionState: string;
     activation: string;
     lastSyncTime?: string;
+    /** Sync schedule (default `* * * * *`) and window (default none). */
+    schedule?: string;
+    syncWindow?: string;
+    version?: string;
     statusDetails?: { type: string; code: string; description: string }[];
   };
-  /** The extension's provisioning state; undefined = it does not exist. */
-  readonly extension?: { provisioningState: string };
+  /** The extension's state; undefined = it does not exist. */
+  readonly extension?: { provisioningState: string; releaseTrain?: string; currentVersion?: string };
+  /** Both GETs answer 403 AuthorizationFailed (the caller has no read role there). */
+  readonly forbidden?: boolean;
   /** Milliseconds before answering (to observe concurrency and time bounds). */
   readonly delayMs?: number;
 }
+
+const forbidden = (path: string, action: string): ArmResponse => ({
+  status: 403,
+  body: {
+    error: {
+      code: "AuthorizationFailed",
+      message: `The client does not have authorization to perform action '${action}' over scope '${path}' or the scope is invalid.`,
+    },
+  },
+});
 
 const notFound = (what: string): ArmResponse => ({
   status: 404,
   body: { error: { code: "ResourceNotFound", message: `The Resource '${what}' was not found.` } },
 });
 
-/** Serves the sites' connected registries and extensions; returns the per-site count of requests in flight. */
-export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): { maxInFlight(): number } {
+/**
+ * ARM's read throttling as a token bucket (Azure Resource Manager's documented model: per subscription and region, a
+ * bucket of `bucket` reads refilled at `refillPerSecond`); an empty bucket answers 429 with `Retry-After`.
+ */
+export interface FakeThrottle {
+  readonly bucket: number;
+  readonly refillPerSecond: number;
+  /** The `Retry-After` seconds of a 429. */
+  readonly retryAfterSeconds: number;
+}
+
+/**
+ * Serves the sites' connected registries and extensions, optionally throttled; returns the most requests in flight
+ * at once and the count of 429s answered.
+ */
+export function addFakeFleet(
+  fake: FakeAzure,
+  sites: readonly FakeFleetSite[],
+  throttle?: FakeThrottle,
+): { maxInFlight(): number; throttled(): number } {
   let inFlight = 0;
   let maxInFlight = 0;
+  let throttled = 0;
+  let tokens = throttle?.bucket ?? 0;
+  let refilledAt = Date.now();
+  const take = (): boolean => {
+    if (throttle === undefined) {
+      return true;
+    }
+    const nowMs = Date.now();
+    tokens = Math.min(throttle.bucket, tokens + ((nowMs - refilledAt) / 1000) * throttle.refillPerSecond);
+    refilledAt = nowMs;
+    if (tokens < 1) {
+      throttled++;
+      return false;
+    }
+    tokens -= 1;
+    return true;
+  };
   const find = (pick: (s: FakeFleetSite) => boolean) => sites.find(pick);
   const same = (a: string, b: string) => decodeURIComponent(a).toLowerCase() === b.toLowerCase();
   const delayed = async (site: FakeFleetSite | undefined, answer: () => ArmResponse): Promise<ArmResponse> => {
+    if (!take()) {
+      return {
+        status: 429,
+        headers: { "Retry-After": String(throttle!.retryAfterSeconds) },
+        body: { error: { code: "TooManyRequests", message: "The request is being throttled." } },
+      };
+    }
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -57,6 +117,9 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
       const [path, subscriptionId, rg, registry, name] = match as RegExpExecArray;
       const site = find((s) => same(rg, s.resourceGroupName) && same(registry, s.registryName) && same(name, s.name));
       return delayed(site, () => {
+        if (site?.forbidden) {
+          return forbidden(path, "Microsoft.ContainerRegistry/registries/connectedRegistries/read");
+        }
         if (site?.connectedRegistry === undefined) {
           return notFound(path);
         }
@@ -70,14 +133,15 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
             properties: {
               provisioningState: "Succeeded",
               mode: "ReadOnly",
-              version: "1.0.0",
+              version: cr.version ?? "1.0.0",
               connectionState: cr.connectionState,
               lastActivityTime: "2026-12-01T20:00:00.0000000Z",
               activation: { status: cr.activation },
               parent: {
                 syncProperties: {
                   tokenId: `${registryId}/tokens/${site.name}`,
-                  schedule: "* * * * *",
+                  schedule: cr.schedule ?? "* * * * *",
+                  ...(cr.syncWindow === undefined ? {} : { syncWindow: cr.syncWindow }),
                   messageTtl: "P2D",
                   ...(cr.lastSyncTime === undefined ? {} : { lastSyncTime: cr.lastSyncTime }),
                   gatewayEndpoint: `${registry}.eastus.data.azurecr.io`,
@@ -98,30 +162,38 @@ export function addFakeFleet(fake: FakeAzure, sites: readonly FakeFleetSite[]): 
   );
   fake.route(
     "GET",
-    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Kubernetes\/connectedClusters\/([^/]+)\/providers\/Microsoft\.KubernetesConfiguration\/extensions\/([^/]+)$/i,
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Kubernetes\/connectedClusters|Microsoft\.ContainerService\/managedClusters)\/([^/]+)\/providers\/Microsoft\.KubernetesConfiguration\/extensions\/([^/]+)$/i,
     ({ match }) => {
-      const [path, , rg, cluster, name] = match as RegExpExecArray;
+      const [path, , rg, provider, cluster, name] = match as RegExpExecArray;
+      const managed = /managedClusters/i.test(provider);
       const site = find(
-        (s) => same(rg, s.clusterResourceGroupName) && same(cluster, s.clusterName) && same(name, s.name),
+        (s) =>
+          same(rg, s.clusterResourceGroupName) &&
+          same(cluster, s.clusterName) &&
+          same(name, s.name) &&
+          managed === (s.clusterType === "ManagedClusters"),
       );
       return delayed(site, () =>
-        site?.extension === undefined
-          ? notFound(path)
-          : {
-              body: {
-                id: path,
-                name: site.name,
-                type: "Microsoft.KubernetesConfiguration/extensions",
-                properties: {
-                  extensionType: "Microsoft.ContainerRegistry.ConnectedRegistry",
-                  autoUpgradeMinorVersion: true,
-                  releaseTrain: "preview",
-                  provisioningState: site.extension.provisioningState,
+        site?.forbidden
+          ? forbidden(path, "Microsoft.KubernetesConfiguration/extensions/read")
+          : site?.extension === undefined
+            ? notFound(path)
+            : {
+                body: {
+                  id: path,
+                  name: site.name,
+                  type: "Microsoft.KubernetesConfiguration/extensions",
+                  properties: {
+                    extensionType: "Microsoft.ContainerRegistry.ConnectedRegistry",
+                    autoUpgradeMinorVersion: true,
+                    releaseTrain: site.extension.releaseTrain ?? "preview",
+                    currentVersion: site.extension.currentVersion ?? "1.2.0",
+                    provisioningState: site.extension.provisioningState,
+                  },
                 },
               },
-            },
       );
     },
   );
-  return { maxInFlight: () => maxInFlight };
+  return { maxInFlight: () => maxInFlight, throttled: () => throttled };
 }
