@@ -48,6 +48,11 @@ export interface DynamicProviderOptions {
   readonly config?: Record<string, string>;
   /** The program's directory (where the closure's `require`s resolve). Default: this checkout. */
   readonly cwd?: string;
+  /**
+   * Keep `__provider` in the properties the calls return (default: removed). Properties passed with their own
+   * `__provider` (e.g. a state written by an older version) always keep it; `provider` fills in the others.
+   */
+  readonly keepProvider?: boolean;
 }
 
 /** A running dynamic provider plugin. */
@@ -133,8 +138,11 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   configure.setAcceptsecrets(true);
   await rpc("configure", configure);
 
-  const withProvider = (props: Props): Props => ({ ...props, [providerKey]: options.provider });
+  const withProvider = (props: Props): Props => ({ [providerKey]: options.provider, ...props });
   const withoutProvider = (props: Props): Props => {
+    if (options.keepProvider) {
+      return props;
+    }
     const copy = { ...props };
     delete copy[providerKey];
     return copy;
