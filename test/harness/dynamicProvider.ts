@@ -105,7 +105,11 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no port printed; stderr: ${stderr}`)), 30_000);
+    // Generous: on a busy shared machine a fresh Node process with the SDK can take this long to listen.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no port printed; stderr: ${stderr}`));
+    }, 120_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /^(\d+)\s*$/m.exec(stdout);
