@@ -17,7 +17,7 @@ import { ensureBuilt, root } from "./harness/build";
 import { serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 import { startPlugin, urnOf } from "./harness/grpcPlugin";
-import { closedPort, LoginFailure, loginFailures } from "./harness/loginFailures";
+import { closedPort, inParallel, LoginFailure, loginFailures } from "./harness/loginFailures";
 
 let fake: FakeAzure;
 let engine: FakeEngine;
@@ -32,18 +32,6 @@ async function failure(call: Promise<unknown>): Promise<string> {
   return call.then(
     () => "succeeded",
     (error: Error) => error.message,
-  );
-}
-
-/** Runs `tasks`, at most `limit` at a time (each starts a Node process: 2 shared cores). */
-async function inParallel(limit: number, tasks: (() => Promise<void>)[]): Promise<void> {
-  const queue = [...tasks];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
-        await task();
-      }
-    }),
   );
 }
 

@@ -15,6 +15,18 @@ export interface LoginFailure {
   readonly message: RegExp;
 }
 
+/** Runs `tasks`, at most `limit` at a time (each starts a Node process: the machine may have 2 shared cores). */
+export async function inParallel(limit: number, tasks: (() => Promise<void>)[]): Promise<void> {
+  const queue = [...tasks];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+        await task();
+      }
+    }),
+  );
+}
+
 /** A loopback port nobody listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const server = net.createServer();
