@@ -7,7 +7,8 @@
  *   the components import (`azure-native:containerregistry:Registry` → `@pulumi/azure-native/containerregistry`
  *   `.Registry`, `kubernetes:apps/v1:Deployment` → `@pulumi/kubernetes/apps/v1` `.Deployment`, ...);
  * - the package's dynamic resources (`pulumi-nodejs:dynamic/edge-registry:<Kind>`): `pulumi.dynamic.Resource` with
- *   the same providers (`dynamicProviderFor` of each operation in `components/operations`), one provider object per kind, so the replay pays the
+ *   the same providers (the loader of each operation, `loaderFor` in components/operations/loader.ts, as the
+ *   program registers them), one provider object per kind, so the replay pays the
  *   closure serialization once per kind — the least a program using these providers can pay. The recorded
  *   serialized provider (`__provider`) is dropped from the inputs.
  *
@@ -17,10 +18,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { deactivation } from "../components/operations/deactivation";
-import { dynamicProviderFor } from "../components/operations/dynamic";
-import { imageImportOperation } from "../components/operations/imageImport";
-import { tokenPassword } from "../components/operations/tokenPassword";
+import { operations } from "../components/operations/catalog";
+import { hostLocator, loaderFor } from "../components/operations/loader";
 
 /** One recorded registration: a custom resource or a component. */
 export interface RecordedInput {
@@ -56,11 +55,9 @@ export interface ReplayOptions {
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 const dynamicPrefix = "pulumi-nodejs:dynamic/edge-registry:";
-const providerFactories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
-  TokenPassword: () => dynamicProviderFor(tokenPassword),
-  ImageImport: () => dynamicProviderFor(imageImportOperation),
-  ConnectedRegistryDeactivation: () => dynamicProviderFor(deactivation),
-};
+const providerFactories: Record<string, () => pulumi.dynamic.ResourceProvider> = Object.fromEntries(
+  operations.map((operation) => [operation.name, () => loaderFor(operation.name, hostLocator())]),
+);
 
 /** `pulumi.dynamic.Resource` is abstract; the package's own resource classes are equally thin subclasses. */
 class DynamicResource extends pulumi.dynamic.Resource {}

@@ -36,5 +36,5 @@ const provider = new EdgeRegistryProvider({
   operations,
   schema,
 });
-registerOperationsAsPluginResources(provider.version);
+registerOperationsAsPluginResources();
 void pulumi.provider.main(provider, process.argv.slice(2));

@@ -3,7 +3,9 @@
  * `ComponentProvider`, committed as `schema.json`) plus one custom resource per deploy-time operation, so
  * every language's SDK and `pulumi import` know them.
  */
-import type { Operation, OperationProperty } from "../components/operations/operation";
+import type { AnyOperation, Operation, OperationProperty } from "../components/operations/operation";
+
+export type { AnyOperation };
 
 /** A property as the Pulumi package schema spells it. */
 interface SchemaProperty {
@@ -31,9 +33,6 @@ export interface PackageSchema {
   resources: Record<string, SchemaResource>;
   [key: string]: unknown;
 }
-
-// Operations are generic in their inputs and outputs; the schema only reads their property lists.
-export type AnyOperation = Operation<any, any>;
 
 function schemaProperty(property: OperationProperty): SchemaProperty {
   return {

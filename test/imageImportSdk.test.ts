@@ -1,6 +1,6 @@
 /**
- * The image import as the engine runs it (test/harness/dynamicProvider.ts): its dynamic provider serialized
- * by the SDK, loaded by a fresh `@pulumi/pulumi/cmd/dynamic-provider` process, configured with the stack
+ * The image import as the engine runs it (test/harness/dynamicProvider.ts): its loader serialized by the
+ * SDK (components/operations/loader.ts), run by a fresh `@pulumi/pulumi/cmd/dynamic-provider` process, configured with the stack
  * config (a client-secret login in `azure-native:*` keys; only the custom cloud comes from the
  * environment), then driven over the provider gRPC protocol with the REAL `@azure/identity`,
  * `@azure/arm-containerregistry`, `@azure/container-registry` and `@azure/core-rest-pipeline` inside the
@@ -8,8 +8,8 @@
  * plane and a public source registry (test/fakes/acrImport.ts), all HTTPS on 127.0.0.1, trusted through
  * `NODE_EXTRA_CA_CERTS`, with every connection off loopback refused and recorded (loopbackOnly.js).
  */
-import { dynamicProviderFor } from "../components/operations/dynamic";
 import { ImageImportInputs, imageImportOperation, ImageImportState } from "../components/operations/imageImport";
+import { hostLocator, loaderFor } from "../components/operations/loader";
 import { ACR_AUDIENCE, FakeImport, startFakeImport } from "./fakes/acrImport";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
@@ -91,7 +91,7 @@ const importCalls = () => fake.requests.filter((r) => r.method === "POST" && r.p
 beforeAll(async () => {
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   world = await startFakeImport(fake, "rg-edge", "edgeacr01");
-  providerText = await serializeProvider(dynamicProviderFor(imageImportOperation));
+  providerText = await serializeProvider(loaderFor(imageImportOperation.name, hostLocator()));
   plugin = await startPlugin();
 });
 

@@ -1,8 +1,9 @@
 /**
  * The operations' dynamic provider when a TypeScript program uses the package installed from npm (its
- * `npm pack` tarball unpacked into a fresh folder's node_modules): the SDK serializes the package's modules
- * as `require("edge-registry/dist/...")` references, not by value, so the provider process — started in the
- * program's folder — must be able to require them (package.json `exports`), and the text stays small.
+ * `npm pack` tarball unpacked into a fresh folder's node_modules): the program stores the loader
+ * (components/operations/loader.ts), which names the installed package's catalog by its package specifier;
+ * the provider process — started in the program's folder — requires it from there (package.json `exports`),
+ * and every failing login's message arrives intact.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,16 +15,30 @@ import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { ensureBuilt } from "./harness/build";
 import { startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
+import { closedPort, inParallel, loginFailures } from "./harness/loginFailures";
 
 let dir: string;
 let fake: FakeAzure;
 let engine: FakeEngine;
+let text: string;
+
+/** The `__provider` text the SDK computes in the program's process for the installed package's operation. */
+function serializeInProgram(operation: string): string {
+  const script = `
+    const pulumi = require("@pulumi/pulumi");
+    const { hostLocator, loaderFor } = require("edge-registry/dist/components/operations/loader.js");
+    const provider = loaderFor(${JSON.stringify(operation)}, hostLocator());
+    pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })
+      .then((f) => process.stdout.write(f.text), (e) => { console.error(String(e)); process.exit(1); });`;
+  return execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+}
 
 beforeAll(async () => {
   await ensureBuilt();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-registry-program-"));
   installPacked(dir);
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
+  text = serializeInProgram("TokenPassword");
 }, 240_000);
 
 afterAll(async () => {
@@ -31,22 +46,10 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The `__provider` text the SDK computes in the program's process for an installed package's operation. */
-function serializeInProgram(module: string, operation: string): string {
-  const script = `
-    const pulumi = require("@pulumi/pulumi");
-    const dist = require("path").join(process.cwd(), "node_modules", "edge-registry", "dist", "components", "operations");
-    const { dynamicProviderFor } = require(require("path").join(dist, "dynamic.js"));
-    const operation = require(require("path").join(dist, ${JSON.stringify(module)}))[${JSON.stringify(operation)}];
-    pulumi.runtime.serializeFunction(() => dynamicProviderFor(operation), { allowSecrets: true })
-      .then((f) => process.stdout.write(f.text), (e) => { console.error(String(e)); process.exit(1); });`;
-  return execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-}
-
-it("serializes references to the installed package and runs them in a fresh provider process", async () => {
-  const text = serializeInProgram("tokenPassword.js", "tokenPassword");
-  expect(text).toContain('require("edge-registry/dist/components/operations/client.js")');
-  expect(text.length).toBeLessThan(30_000);
+it("stores a loader of at most 2 KB naming the installed package, which a fresh provider process runs", async () => {
+  expect(text).toContain('"edge-registry/dist/components/operations/catalog.js"');
+  expect(text.length).toBeLessThanOrEqual(2048);
+  expect(text).not.toMatch(/generateCredentials|@azure\//);
 
   const acr = addFakeAcr(fake, "rg", "acr");
   const tokenId = acr.addToken("myconnectedregistry");
@@ -67,4 +70,36 @@ it("serializes references to the installed package and runs them in a fresh prov
     await plugin.close();
   }
   expect(plugin.offLoopback()).toEqual([]);
-});
+}, 180_000);
+
+it("every failing login's message reaches the engine, naming the setting", async () => {
+  const tokenId = addFakeAcr(fake, "rg2", "acr2").addToken("edgetoken");
+  const cases = loginFailures(await closedPort());
+  const errors = new Map<string, string>();
+  await inParallel(
+    3,
+    cases.map((c) => async () => {
+      const plugin = await startDynamicProvider({
+        provider: text,
+        cwd: dir,
+        engineAddress: engine.engineAddress,
+        caFile: fake.caFile,
+        env: c.env(fake),
+      });
+      try {
+        errors.set(
+          c.name,
+          await plugin.create({ tokenId }).then(
+            () => "succeeded",
+            (e: Error) => e.message,
+          ),
+        );
+      } finally {
+        await plugin.close();
+      }
+    }),
+  );
+  for (const c of cases) {
+    expect([c.name, errors.get(c.name)]).toEqual([c.name, expect.stringMatching(c.message)]);
+  }
+}, 600_000);

@@ -1,21 +1,20 @@
 /**
- * The in-process host of the deploy-time operations: a Node dynamic provider per {@link Operation}.
- *
- * The SDK serializes the provider object (`pulumi.runtime.serializeFunction(() => provider)`) into the
- * resource's `__provider` input, and `@pulumi/pulumi/cmd/dynamic-provider` loads that text in a fresh
- * process (cwd = the program's folder) with `require-from-string`. What a method here references is
- * captured:
- * - from an installed package (node_modules/edge-registry): as `require("edge-registry/dist/components/…")`
- *   references, which package.json `exports` must allow (test/operationsInstalled.test.ts);
- * - from a checkout (this repository's programs, examples and tests): by value, every module reachable from
- *   {@link createOperationContext} and the operation included. Keep those modules serializable: Node
- *   built-ins with named imports (a namespace import compiled by swc is a copy the serializer cannot map
- *   back to `require("crypto")`), and the Azure SDKs `require`d lazily, inside functions (platform-facts §11).
+ * The adapter from an {@link Operation} to the Node dynamic provider interface, run by both hosts:
+ * - in the engine's dynamic-provider process, loaded from the installed package by the small loader that the
+ *   state stores (loader.ts, catalog.ts);
+ * - in the provider plugin, behind the custom resources' gRPC methods (provider/provider.ts).
  *
  * Login: the engine calls `configure` with the **whole** stack config before any CRUD call; the
  * operation context reads `azure-native:<key>` from it, then the `ARM_*` environment, exactly as
  * azure-native does (platform-facts §10). A provider that was never configured (a Read of a resource
  * whose provider is loaded cold) still gets a context, from the environment alone.
+ *
+ * Moving a state over: a resource created before the loader holds the whole provider text in `__provider`
+ * (inputs and outputs), and the dynamic-provider host runs read and delete from the stored outputs' text. The
+ * first `pulumi up` with the loader therefore reports a change when only `__provider` differs, and the update
+ * keeps the outputs as they are (no Azure call): the host then stores the loader with the outputs
+ * (`resultIncludingProvider`, @pulumi/pulumi/cmd/dynamic-provider), and every later read and delete runs the
+ * installed code. No operation resource is replaced (test/operationsMigration.test.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createOperationContext } from "./client";
@@ -27,9 +26,15 @@ export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The property under which the SDK stores the serialized provider. */
 const providerKey = "__provider";
 
+/** Whether the stored `__provider` of `olds` differs from the one `news` registers (both known). */
+function providerChanged(olds: object, news: object): boolean {
+  const before = (olds as Record<string, unknown>)[providerKey];
+  const after = (news as Record<string, unknown>)[providerKey];
+  return typeof before === "string" && typeof after === "string" && after !== unknownValue && before !== after;
+}
+
 /**
- * A dynamic provider running `operation`. Create one per operation and reuse it: the SDK caches the
- * serialized closure per provider object.
+ * A dynamic provider running `operation` (catalog.ts's `providerOf` keeps one per operation and process).
  */
 export function dynamicProviderFor<I extends object, O extends I>(
   operation: Operation<I, O>,
@@ -66,7 +71,10 @@ export function dynamicProviderFor<I extends object, O extends I>(
     },
 
     async diff(id: string, olds: O, news: I) {
-      return operation.diff(id, withoutProvider(olds), withoutProvider(news));
+      const diff = await operation.diff(id, withoutProvider(olds), withoutProvider(news));
+      // Only the stored provider changed (e.g. a state written before the loader): update in place, so the
+      // state's outputs get the new reference (see the header). Never a replacement.
+      return !diff.changes && providerChanged(olds, news) ? { ...diff, changes: true } : diff;
     },
 
     async create(inputs: I) {
@@ -80,7 +88,13 @@ export function dynamicProviderFor<I extends object, O extends I>(
     },
 
     async update(id: string, olds: O, news: I) {
-      return { outs: await operation.update(id, withoutProvider(olds), withoutProvider(news), ctx()) };
+      const state = withoutProvider(olds);
+      const inputs = withoutProvider(news);
+      if (providerChanged(olds, news) && !(await operation.diff(id, state, inputs)).changes) {
+        // The provider reference alone changed: the object is as it was, nothing to call.
+        return { outs: state };
+      }
+      return { outs: await operation.update(id, state, inputs, ctx()) };
     },
 
     async delete(id: string, props: O) {

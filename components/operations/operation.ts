@@ -66,6 +66,9 @@ export interface OperationDiff {
   readonly deleteBeforeReplace?: boolean;
 }
 
+/** Any operation, when only its name, type and property lists are read (operations are generic in I and O). */
+export type AnyOperation = Operation<any, any>;
+
 /** One deploy-time operation. `I` are its inputs, `O` its state (inputs + outputs). */
 export interface Operation<I extends object, O extends I> {
   /** Short name, e.g. `TokenPassword`: the dynamic resource is `pulumi-nodejs:dynamic/edge-registry:<name>`. */

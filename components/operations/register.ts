@@ -1,14 +1,15 @@
 /**
  * How a component creates the resource of a deploy-time operation: {@link operationResource}.
  *
- * One implementation of each operation (`Operation`), registered the way the package runs:
- * - imported by a TypeScript program (the only way today): a Node dynamic resource,
- *   `pulumi-nodejs:dynamic/edge-registry:<name>`, whose provider is {@link dynamicProviderFor};
- * - run as the package's provider plugin (issue #13): a custom resource `edge-registry:index:<name>`
- *   of that plugin. That branch goes in {@link operationResource}, where marked.
+ * One implementation of each operation (`Operation`, listed in catalog.ts), registered the way the package runs:
+ * - imported by a TypeScript program: a Node dynamic resource, `pulumi-nodejs:dynamic/edge-registry:<name>`,
+ *   whose provider is the small loader of loader.ts (the state holds its few hundred bytes, never the code);
+ * - run as the package's provider plugin: a custom resource `edge-registry:index:<name>` of that plugin,
+ *   registered with no `version` and no `pluginDownloadURL`, so the engine resolves it to the plugin already
+ *   running the component (see {@link registerOperationsAsPluginResources}).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderFor } from "./dynamic";
+import { hostLocator, loaderFor, type HostLocator } from "./loader";
 import type { Operation } from "./operation";
 
 /** The resource of an operation: a custom resource with an Output per requested output property. */
@@ -25,19 +26,34 @@ class OperationDynamicResource extends pulumi.dynamic.Resource {}
 /** The custom resource of an operation in the plugin (`pulumi.CustomResource` is abstract). */
 class OperationPluginResource extends pulumi.CustomResource {}
 
-/** One provider object per operation: the SDK serializes (and caches) the closure per object. */
-const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+/** One loader per operation: the SDK serializes (and caches) the closure per provider object. */
+const loaders = new Map<string, pulumi.dynamic.ResourceProvider>();
 
-/** Set when the package runs as its own provider plugin: the version its custom resources ask for. */
-let pluginVersion: string | undefined;
+/** Where the dynamic-provider process finds the installed catalog (computed once per program). */
+let locator: HostLocator | undefined;
+
+/** Set when the package runs as its own provider plugin. */
+let insidePlugin = false;
 
 /**
  * Called by the plugin entry (provider/index.ts) before it serves: from then on, operations register as
- * custom resources `operation.type` of the `edge-registry` provider at `version` (the plugin itself), not
- * as dynamic resources (whose provider the engine cannot load outside a TypeScript program).
+ * custom resources `operation.type` of the `edge-registry` package, not as dynamic resources (whose provider
+ * the engine cannot load outside a TypeScript program, platform-facts §11).
+ *
+ * They carry no `version` and no `pluginDownloadURL`. Read in pulumi/pulumi (1b59498): a registration's
+ * explicit version is used verbatim, and only a missing one takes the version the engine recorded for the
+ * package (`defaultProviders.normalizeProviderRequest`, pkg/resource/deploy/default_providers.go), which for a
+ * program's packages is the descriptor the engine started this very plugin from
+ * (`computeDefaultProviderPackages`, pkg/engine/plugins.go). That descriptor is a local path (no version), a
+ * tag, or for a git commit `0.0.0-x<hash>` (`parsePluginSpecFromURL`, sdk/go/common/workspace/plugins.go);
+ * for git sources the engine also overrides the version the plugin reports (`provider.GetPluginInfo` and
+ * `GetSchema` with `overrideVersion`, pkg/resource/plugin/provider_plugin.go), and the language host passes
+ * the plugin no version either (`RunPlugin`, sdk/nodejs/cmd/pulumi-language-nodejs/main.go: the engine's env
+ * and address only). So the plugin cannot know its own engine-side version, and package.json's would make
+ * the engine look for a second plugin; leaving it out resolves to the running one.
  */
-export function registerOperationsAsPluginResources(version: string): void {
-  pluginVersion = version;
+export function registerOperationsAsPluginResources(): void {
+  insidePlugin = true;
 }
 
 /** The dynamic resource type of an operation, as TypeScript programs' states hold it. */
@@ -69,23 +85,23 @@ export function operationResource<I extends object, O extends I, K extends keyof
     additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...secrets],
   };
 
-  if (pluginVersion !== undefined) {
+  if (insidePlugin) {
     // Inside the plugin: a custom resource of this very provider. The alias keeps a state that holds the
     // operation as a dynamic resource from replacing it.
     return new OperationPluginResource(operation.type, name, inputs, {
       ...options,
-      version: pluginVersion,
       aliases: [...(options.aliases ?? []), { type: dynamicType(operation) }],
     }) as OperationResource<O, K>;
   }
 
-  let provider = providers.get(operation.name);
-  if (provider === undefined) {
-    provider = dynamicProviderFor(operation);
-    providers.set(operation.name, provider);
+  let loader = loaders.get(operation.name);
+  if (loader === undefined) {
+    locator ??= hostLocator();
+    loader = loaderFor(operation.name, locator);
+    loaders.set(operation.name, loader);
   }
   return new OperationDynamicResource(
-    provider,
+    loader,
     name,
     inputs,
     options,

@@ -48,6 +48,11 @@ export interface DynamicProviderOptions {
   readonly config?: Record<string, string>;
   /** The program's directory (where the closure's `require`s resolve). Default: this checkout. */
   readonly cwd?: string;
+  /**
+   * Keep `__provider` in the properties the calls return (default: removed). Properties passed with their own
+   * `__provider` (e.g. a state written by an older version) always keep it; `provider` fills in the others.
+   */
+  readonly keepProvider?: boolean;
 }
 
 /** A running dynamic provider plugin. */
@@ -100,7 +105,11 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no port printed; stderr: ${stderr}`)), 30_000);
+    // Generous: on a busy shared machine a fresh Node process with the SDK can take this long to listen.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no port printed; stderr: ${stderr}`));
+    }, 120_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /^(\d+)\s*$/m.exec(stdout);
@@ -133,8 +142,11 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   configure.setAcceptsecrets(true);
   await rpc("configure", configure);
 
-  const withProvider = (props: Props): Props => ({ ...props, [providerKey]: options.provider });
+  const withProvider = (props: Props): Props => ({ [providerKey]: options.provider, ...props });
   const withoutProvider = (props: Props): Props => {
+    if (options.keepProvider) {
+      return props;
+    }
     const copy = { ...props };
     delete copy[providerKey];
     return copy;

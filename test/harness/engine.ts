@@ -27,8 +27,15 @@ export interface Registration {
   readonly remote: boolean;
   /** Package version the resource asked for ("" when none). */
   readonly version: string;
+  /** Plugin download URL the resource asked for ("" when none). */
+  readonly pluginDownloadURL: string;
   /** Provider reference ("" for the default provider). */
   readonly provider: string;
+  /**
+   * The plugin the engine would run this custom resource with, when it is one of {@link FakeEngineOptions.packages}
+   * and has no explicit provider (see `resolveDefaultProvider`).
+   */
+  readonly resolvedPlugin?: PackageDescriptor;
   /** Inputs as the SDK serialized them (secrets still wrapped). */
   readonly inputs: Record<string, unknown>;
   /** Alias specs (type/name/parent of each alias). */
@@ -44,7 +51,43 @@ export interface LogEntry {
   readonly urn: string;
 }
 
+/** What the engine knows of a plugin package: a workspace.PackageDescriptor's version and download URL. */
+export interface PackageDescriptor {
+  /** Undefined for a local-path package (`pulumi package add ./dir`): the engine runs that folder, unversioned. */
+  readonly version?: string;
+  /** `git://<host>/<owner>/<repo>` for a git package; "" for a local path. */
+  readonly pluginDownloadURL: string;
+}
+
+/**
+ * The engine's default provider for a custom resource registered without a provider reference, modelled on
+ * pulumi/pulumi (1b59498) `defaultProviders.normalizeProviderRequest` (pkg/resource/deploy/default_providers.go):
+ * a version or download URL in the registration is used verbatim; only missing ones are taken from the
+ * package's default (`defaultProviderInfo`, filled by `computeDefaultProviderPackages`, pkg/engine/plugins.go,
+ * from the program's packages — the descriptor the running plugin was started from). A git package's version
+ * is its tag or `0.0.0-x<commit>` (`parsePluginSpecFromURL`, sdk/go/common/workspace/plugins.go), and the
+ * engine reports that version for the plugin whatever the plugin says (`overrideVersion` in
+ * pkg/resource/plugin/provider_plugin.go).
+ */
+export function resolveDefaultProvider(
+  registration: { version: string; pluginDownloadURL: string },
+  defaults: PackageDescriptor,
+): PackageDescriptor {
+  return {
+    version: registration.version !== "" ? registration.version : defaults.version,
+    pluginDownloadURL:
+      registration.pluginDownloadURL !== "" ? registration.pluginDownloadURL : defaults.pluginDownloadURL,
+  };
+}
+
 export interface FakeEngineOptions {
+  /**
+   * Packages the program uses, each with the descriptor of the plugin the engine runs for it (the one under
+   * test). A custom resource of such a package registered without a provider resolves through
+   * {@link resolveDefaultProvider}; when that is not the running plugin (another version or URL), the
+   * registration fails as the engine's would, looking for a plugin that is not installed.
+   */
+  readonly packages?: Record<string, PackageDescriptor>;
   /** Outputs of an invoke (`getClientConfig`…), by token. Unknown tokens fail the invoke. */
   readonly invokes?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>>;
   /**
@@ -164,6 +207,22 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       }
       types.set(urn, type);
       const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      const running = options.packages?.[req.getType().split(":")[0]];
+      const requested = { version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() };
+      const resolvedPlugin =
+        req.getCustom() && running !== undefined && req.getProvider() === ""
+          ? resolveDefaultProvider(requested, running)
+          : undefined;
+      if (
+        resolvedPlugin !== undefined &&
+        (resolvedPlugin.version !== running!.version || resolvedPlugin.pluginDownloadURL !== running!.pluginDownloadURL)
+      ) {
+        throw new Error(
+          `no resource plugin '${req.getType().split(":")[0]}' found in the workspace at version ` +
+            `v${resolvedPlugin.version} (${resolvedPlugin.pluginDownloadURL || "no download URL"}); ` +
+            `the running one is v${running!.version ?? "(local path)"}`,
+        );
+      }
       const registration: Registration = {
         urn,
         type: req.getType(),
@@ -172,7 +231,9 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
         custom: req.getCustom(),
         remote: req.getRemote(),
         version: req.getVersion(),
+        pluginDownloadURL: req.getPlugindownloadurl(),
         provider: req.getProvider(),
+        resolvedPlugin,
         inputs,
         aliases: req.getAliasesList().map((alias) => {
           const spec = alias.getSpec();

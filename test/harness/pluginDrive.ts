@@ -10,7 +10,13 @@ import { addFakeAcr, type FakeAcr } from "../fakes/acr";
 import { startFakeImport, type FakeImport } from "../fakes/acrImport";
 import { startFakeAzure, type FakeAzure } from "../fakes/azure";
 import { cloud, defaultOutputRules, SUBSCRIPTION_ID } from "./mocks";
-import { startFakeEngine, type FakeEngine, type Registration } from "./engine";
+import {
+  resolveDefaultProvider,
+  startFakeEngine,
+  type FakeEngine,
+  type PackageDescriptor,
+  type Registration,
+} from "./engine";
 import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
 
 /** Where the package under test is, and the run-plugin script the language host would use. */
@@ -156,7 +162,9 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       ]),
     );
     for (const operation of operations) {
-      expect(operation.version).toBe(version);
+      // No version, no download URL: the engine's default provider, i.e. this plugin (see the next test).
+      expect(operation.version).toBe("");
+      expect(operation.pluginDownloadURL).toBe("");
       const name =
         operation.type === "edge-registry:index:ImageImportOperation" ? "ImageImport" : operation.type.split(":")[2];
       expect(operation.aliases).toContainEqual(
@@ -348,6 +356,51 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
       imports.source.push("mcr/hello-world:nanoserver");
       const checked = await plugin.check(urn, {}, { ...inputs(), sourceImage: "mcr/hello-world:nanoserver" });
       await expect(plugin.create(urn, checked.inputs)).rejects.toThrow(/hello-world:v1/);
+    });
+  });
+
+  describe.each([
+    ["a local path (`pulumi package add ./edge-registry`)", { pluginDownloadURL: "" }],
+    [
+      "a git URL without a tag (version 0.0.0-x<commit>)",
+      {
+        version: "0.0.0-x4f2c1d9e8b7a6f5e4d3c2b1a09f8e7d6c5b4a392",
+        pluginDownloadURL: "git://github.com/contoso/edge-registry",
+      },
+    ],
+    ["a git URL with a tag", { version: "1.4.0", pluginDownloadURL: "git://github.com/contoso/edge-registry" }],
+  ])("installed from %s", (_, running: PackageDescriptor) => {
+    it("the operations registered inside the plugin resolve to the running plugin", async () => {
+      // package.json's version, as registrations carried it before, names another plugin than the running one.
+      expect(resolveDefaultProvider({ version, pluginDownloadURL: "" }, running)).not.toEqual(running);
+      const monitor = await startFakeEngine({ invokes: engineInvokes(), packages: { "edge-registry": running } });
+      monitor.addParent(stackUrn);
+      try {
+        await plugin.construct({
+          type: "edge-registry:index:EdgeRegistrySite",
+          name: "edge-resolve",
+          parent: stackUrn,
+          project: "consumer",
+          stack: "dev",
+          dryRun: true,
+          monitorAddress: monitor.monitorAddress,
+          inputs: {
+            resourceGroupName,
+            registryName,
+            connectedRegistryName: "edgeresolve",
+            clusterName: "arc-cluster",
+            serviceClusterIP: "192.100.100.1",
+            serviceCidr: "192.100.0.0/16",
+          },
+        });
+        const operations = monitor.registrations.filter((r) => r.type.startsWith("edge-registry:") && r.custom);
+        expect(operations.length).toBeGreaterThanOrEqual(3);
+        for (const operation of operations) {
+          expect(operation.resolvedPlugin).toEqual(running);
+        }
+      } finally {
+        await monitor.close();
+      }
     });
   });
 
