@@ -16,7 +16,8 @@ import {
   type HttpClient,
   type Pipeline,
 } from "@azure/core-rest-pipeline";
-import { createOperationContext, retryOptions } from "../../components/operations/client";
+import type { ArmRetryOptions } from "../../components/operations/armRetry";
+import { createOperationContext } from "../../components/operations/client";
 import type { AzureLogin } from "../../components/operations/login";
 import { parseInventory } from "../hub/inventory";
 import { yaml } from "../../plan/program";
@@ -173,6 +174,12 @@ async function extensionState(
   return json.properties?.provisioningState ?? "Unknown";
 }
 
+/**
+ * Retries of the status queries: a read-only report bounded by `timeoutSeconds` per site, so shorter than the
+ * deploy-time operations' azure-native back-off (20-120 s): 4 retries from 1 s, at most 30 s each.
+ */
+const statusRetry: ArmRetryOptions = { maxRetries: 4, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 };
+
 /** Queries every site (at most `concurrency` at once, each within `timeoutSeconds`). */
 export async function fleetStatus(sites: readonly StatusSite[], options: StatusOptions = {}): Promise<SiteStatus[]> {
   const config = options.azureConfig ?? {};
@@ -180,9 +187,10 @@ export async function fleetStatus(sites: readonly StatusSite[], options: StatusO
     (k) => config[k],
     options.env ?? process.env,
     (m) => process.stderr.write(`warning: ${m}\n`),
+    statusRetry,
   );
   const login = (await context.login()) as AzureLogin;
-  const pipeline = createPipelineFromOptions({ retryOptions });
+  const pipeline = createPipelineFromOptions({ retryOptions: statusRetry });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: login.credential, scopes: [login.scope] }));
   const http = createDefaultHttpClient();
   const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;

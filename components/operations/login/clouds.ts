@@ -42,29 +42,45 @@ export const clouds = {
 } as const satisfies Record<string, AzureCloud>;
 
 /**
- * azure-native's `GetCloudByName`: `china`/`AzureChinaCloud`, `usgov`/`usgovernment`/`AzureUSGovernment`/
- * `AzureUSGovernmentCloud` (case-insensitive); anything else is the public cloud.
+ * Every cloud name azure-native v3 maps, lower-cased, and its cloud: pulumi-azure-native
+ * `provider/pkg/azure/cloud/cloud.go`, `FromName` (and its test `cloud_test.go`, `TestFromName`). The Azure
+ * CLI's names (`AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment`) are among them. Names upstream does not
+ * map (e.g. Terraform's `usgovernmentl5`/`dod`, go-autorest's `AzurePublicCloud`) are not guessed.
  */
-export function cloudByName(name: string): AzureCloud {
-  switch (name.toLowerCase()) {
-    case "china":
-    case "azurechinacloud":
-      return clouds.china;
-    case "usgov":
-    case "usgovernment":
-    case "azureusgovernment":
-    case "azureusgovernmentcloud":
-      return clouds.usgovernment;
-    default:
-      return clouds.public;
-  }
+export const cloudAliases: Readonly<Record<string, AzureCloud>> = {
+  public: clouds.public,
+  azurecloud: clouds.public,
+  china: clouds.china,
+  azurechinacloud: clouds.china,
+  usgov: clouds.usgovernment,
+  usgovernment: clouds.usgovernment,
+  azureusgovernment: clouds.usgovernment,
+  azureusgovernmentcloud: clouds.usgovernment,
+  usgovernmentl4: clouds.usgovernment,
+};
+
+/** The well-known cloud called `name` (case-insensitive, any alias of {@link cloudAliases}), or undefined. */
+export function wellKnownCloud(name: string): AzureCloud | undefined {
+  return Object.prototype.hasOwnProperty.call(cloudAliases, name.toLowerCase())
+    ? cloudAliases[name.toLowerCase()]
+    : undefined;
 }
 
-/** Whether `name` is one of the names azure-native knows (the Azure CLI's `AzureCloud` included). */
-export function isWellKnownCloudName(name: string): boolean {
-  return /^(public|azurecloud|china|azurechinacloud|usgov|usgovernment|azureusgovernment|azureusgovernmentcloud)$/i.test(
-    name,
-  );
+/**
+ * The cloud of an `environment` setting. azure-native falls back to the public cloud for a name it does not
+ * know (`FromName`'s `ok` is ignored); here that is an error naming the setting, so a typo never deploys to
+ * the public cloud.
+ */
+export function cloudByName(name: string): AzureCloud {
+  const cloud = wellKnownCloud(name);
+  if (cloud === undefined) {
+    throw new AzureLoginError(
+      `Unknown Azure cloud "${name}" in ${settingLabel("environment")}: use one of ${Object.keys(cloudAliases).join(", ")} ` +
+        "(case-insensitive), or set the custom-cloud triple azure-native:activeDirectoryAuthorityHost, " +
+        "azure-native:resourceManagerAudience and azure-native:resourceManagerEndpoint instead.",
+    );
+  }
+  return cloud;
 }
 
 /** Two authority hosts (or endpoints) are the same, trailing slashes and case aside. */

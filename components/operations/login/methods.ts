@@ -6,9 +6,9 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { readFileSync } from "node:fs";
-import { pfxToPem } from "./certificate";
+import { clientCertificatePem } from "./certificate";
 import type { AzureCloud } from "./clouds";
-import { gitHubAssertion } from "./oidc";
+import { gitHubAssertion, tokenFileAssertion } from "./oidc";
 import { azureCliAccount } from "./subscription";
 import { AzureLoginError, SettingName, settingLabel, Settings } from "./settings";
 
@@ -85,6 +85,14 @@ const entraOptions = (input: MethodInput) => ({
   disableInstanceDiscovery: input.disableInstanceDiscovery,
 });
 
+/**
+ * `tenantId`, when configured, for the default and Azure CLI credentials: azure-native sets their `TenantID`
+ * option from it (`newSingleMethodAuthCredential`, `if authConf.tenantId != "" { options.TenantID = ... }`).
+ * The Azure CLI then asks `az account get-access-token --tenant <id>`.
+ */
+const tenantOption = (settings: Settings): { tenantId?: string } =>
+  settings.has("tenantId") ? { tenantId: settings.get("tenantId") } : {};
+
 /** An OIDC client-assertion credential (the token, the file and the GitHub exchange differ only in `assertion`). */
 function assertionCredential(entry: LoginMethodEntry, input: MethodInput, assertion: () => Promise<string>) {
   const { tenant, client } = servicePrincipal(entry, input.settings);
@@ -104,6 +112,7 @@ export const loginMethods: readonly LoginMethodEntry[] = [
         credential: new input.identity.DefaultAzureCredential({
           ...entraOptions(input),
           additionallyAllowedTenants: input.additionallyAllowedTenants,
+          ...tenantOption(input.settings),
         }),
       };
     },
@@ -118,10 +127,10 @@ export const loginMethods: readonly LoginMethodEntry[] = [
       const path = input.settings.get("clientCertificatePath") as string;
       let certificate: string;
       try {
-        certificate = pfxToPem(readFileSync(path), input.settings.get("clientCertificatePassword"));
+        certificate = clientCertificatePem(readFileSync(path), input.settings.get("clientCertificatePassword"));
       } catch (error) {
         throw new AzureLoginError(
-          `the Client Certificate Path is not a valid pfx file (${settingLabel("clientCertificatePath")} = ${path}, ` +
+          `the Client Certificate Path is not a valid pfx file, nor a PEM file with its key (${settingLabel("clientCertificatePath")} = ${path}, ` +
             `password from ${settingLabel("clientCertificatePassword")}): ${error instanceof Error ? error.message : String(error)}`,
         );
       }
@@ -167,16 +176,11 @@ export const loginMethods: readonly LoginMethodEntry[] = [
     settings: ["useOidc", "oidcTokenFilePath"],
     applies: (s) => s.flag("useOidc") && s.has("oidcTokenFilePath"),
     build(input) {
-      const built = assertionCredential(this, input, async () => token);
-      const file = input.settings.get("oidcTokenFilePath") as string;
-      let token: string;
-      try {
-        token = readFileSync(file, "utf8");
-      } catch (error) {
-        throw new AzureLoginError(
-          `failed to read OIDC token from ${file} (${settingLabel("oidcTokenFilePath")}): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
+      // Read again for every token request (a projected service-account token rotates); read once now too,
+      // so a missing file is reported before any Azure call. azure-native reads it once, at start-up.
+      const assertion = tokenFileAssertion(input.settings.get("oidcTokenFilePath") as string);
+      const built = assertionCredential(this, input, assertion.read);
+      assertion.check();
       return built;
     },
   },
@@ -229,6 +233,7 @@ export const loginMethods: readonly LoginMethodEntry[] = [
       return {
         credential: new input.identity.AzureCliCredential({
           additionallyAllowedTenants: input.additionallyAllowedTenants,
+          ...tenantOption(input.settings),
           ...(subscriptionId !== undefined ? { subscription: subscriptionId } : {}),
         }),
         subscriptionId: account.subscriptionId,

@@ -5,7 +5,7 @@
  * `subscriptionId`.
  */
 import { execFile } from "node:child_process";
-import { AzureCloud, cloudByName, isWellKnownCloudName, sameHost } from "./clouds";
+import { AzureCloud, clouds, sameHost, wellKnownCloud } from "./clouds";
 import { AzureLoginError, settingLabel } from "./settings";
 
 /** Runs `az` with `args` and parses its JSON output (azure-native's `runAzCommand`). */
@@ -53,8 +53,9 @@ export async function azureCliAccount(
   }
   const environmentName = typeof account.environmentName === "string" ? account.environmentName : "";
   let cloud: AzureCloud;
-  if (environmentName === "" || isWellKnownCloudName(environmentName)) {
-    cloud = cloudByName(environmentName);
+  const known = environmentName === "" ? clouds.public : wellKnownCloud(environmentName);
+  if (known !== undefined) {
+    cloud = known;
   } else {
     let shown: { endpoints?: Record<string, unknown> };
     try {
