@@ -87,6 +87,15 @@ export enum ConnectedRegistryLogLevel {
   None = "None",
 }
 
+/**
+ * One of a token's two password slots. Generating a slot revokes the password it held; these components
+ * regenerate only slots they generated themselves, unless told to take one over (`takeOverPasswordSlot`).
+ */
+export enum TokenPasswordSlot {
+  Password1 = "password1",
+  Password2 = "password2",
+}
+
 /** A token that clients (e.g. kubelet) use to pull from (or push to) the connected registry. */
 export interface ClientTokenSpec {
   /**
@@ -102,6 +111,14 @@ export interface ClientTokenSpec {
    * registry also `content/write`, `content/delete`, `metadata/write`.
    */
   readonly actions?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The password slot this token's generated password may take over (regenerate, revoking the password in it)
+   * although this stack did not generate that password: needed only when the token already has passwords in
+   * both slots (or in the slot a rotation moves to), e.g. an existing token reused by name. Default: unset —
+   * deployment stops with an error naming this argument instead of revoking a password an edge device or client
+   * may be using.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
 }
 
 /**
@@ -248,6 +265,15 @@ export interface ConnectedRegistryArgs {
   readonly passwordExpiry?: pulumi.Input<string>;
   /** Any value; changing it generates new passwords (rotation). Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
+  /**
+   * The password slot of the sync token that its generated password may take over (regenerate, revoking the
+   * password in it) although this stack did not generate that password: needed only when the token already has
+   * passwords in both slots (or in the slot a rotation moves to), e.g. with `syncTokenName` or after
+   * `az acr connected-registry get-settings --generate-password`. Default: unset — deployment stops with an error
+   * naming this argument instead of revoking a password an edge device may be using. Client tokens:
+   * `clientTokens[].takeOverPasswordSlot`.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
   /** Subscription used to generate passwords. Default: the one in the tokens' ARM ids. */
   readonly subscriptionId?: pulumi.Input<string>;
   /**
@@ -367,9 +393,13 @@ interface ClientToken {
   name: string;
   repositories: pulumi.Input<pulumi.Input<string>[]>;
   actions: pulumi.Input<string[]>;
+  /** The slot its password may take over (`ClientTokenSpec.takeOverPasswordSlot`), validated. */
+  takeOverPasswordSlot: pulumi.Input<string> | undefined;
   /** The deploy-time checks of this token, to put on the inputs of its scope map and token. */
   gate: Gate;
 }
+
+const passwordSlotCheck = oneOf(Object.values(TokenPasswordSlot));
 
 /** Checks `clientTokens` (names now; repositories and actions now or when known) and fills in defaults. */
 function validateClientTokens(
@@ -412,6 +442,10 @@ function validateClientTokens(
         ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
         : undefined,
     );
+    const takeOverPasswordSlot =
+      spec.takeOverPasswordSlot === undefined
+        ? undefined
+        : validateWhenKnown(`${path}.takeOverPasswordSlot`, spec.takeOverPasswordSlot, passwordSlotCheck);
     const actionsInput = spec.actions ?? [...readOnlyRepositoryActions];
     const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
       list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
@@ -435,7 +469,13 @@ function validateClientTokens(
         );
       }
       const own = validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-      return { name: names[i], repositories: own, actions, gate: allGates([nameGate, actionsGate]) };
+      return {
+        name: names[i],
+        repositories: own,
+        actions,
+        takeOverPasswordSlot,
+        gate: allGates([nameGate, actionsGate]),
+      };
     }
     const repositoriesInput = spec.repositories ?? synced;
     const repositories =
@@ -452,7 +492,13 @@ function validateClientTokens(
           : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
       },
     );
-    return { name: names[i], repositories, actions, gate: allGates([nameGate, actionsGate, repositoriesGate]) };
+    return {
+      name: names[i],
+      repositories,
+      actions,
+      takeOverPasswordSlot,
+      gate: allGates([nameGate, actionsGate, repositoriesGate]),
+    };
   });
 }
 
@@ -700,11 +746,19 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const connectedRegistryOptions = checkedStatefulOptions("connectedRegistryOptions", args.connectedRegistryOptions);
     const tokenOptions = checkedStatefulOptions("tokenOptions", args.tokenOptions);
     const common = { resourceGroupName: args.resourceGroupName, registryName };
-    const passwordOptions = (tokenId: pulumi.Input<string>) => ({
+    const syncTakeOver =
+      args.takeOverPasswordSlot === undefined
+        ? undefined
+        : validateWhenKnown("takeOverPasswordSlot", args.takeOverPasswordSlot, passwordSlotCheck);
+    const passwordOptions = (
+      tokenId: pulumi.Input<string>,
+      takeOverPasswordSlot: pulumi.Input<string> | undefined,
+    ) => ({
       subscriptionId: args.subscriptionId,
       tokenId,
       expiry: passwordExpiry,
       rotationTrigger: args.passwordRotationTrigger,
+      takeOverPasswordSlot,
     });
 
     let syncTokenId: pulumi.Input<string>;
@@ -729,7 +783,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       syncTokenName = syncToken.name;
       syncPassword = tokenPasswords(
         `${name}-sync-password`,
-        passwordOptions(syncToken.id),
+        passwordOptions(syncToken.id, syncTakeOver),
         withLifecycleOptions({ parent: this, replaceWith: [syncToken], deletedWith: syncToken }, tokenOptions),
       );
     } else {
@@ -738,7 +792,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       syncTokenName = mapInput(syncTokenId, (id) => tokenNameOf(id) as string);
       syncPassword = tokenPasswords(
         `${name}-sync-password`,
-        passwordOptions(syncTokenId),
+        passwordOptions(syncTokenId, syncTakeOver),
         withLifecycleOptions({ parent: this }, tokenOptions),
       );
     }
@@ -767,7 +821,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       );
       const password = tokenPasswords(
         `${name}-client-${client.name}-password`,
-        passwordOptions(token.id),
+        passwordOptions(token.id, client.takeOverPasswordSlot),
         withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, tokenOptions),
       );
       return { name: client.name, token, password };

@@ -10,6 +10,7 @@ import {
   ConnectedRegistryMode,
   ConnectedRegistryParent,
   ParentEndpointProtocol,
+  TokenPasswordSlot,
 } from "./connectedRegistry";
 import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
 import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
@@ -106,6 +107,15 @@ export interface EdgeRegistrySiteArgs {
   readonly passwordExpiry?: pulumi.Input<string>;
   /** Any value; changing it rotates the token passwords as a new `passwordExpiry` does. Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
+  /**
+   * The sync token's password slot (`password1` or `password2`) that may be taken over (regenerated, revoking
+   * the password in it) although this stack did not generate that password: needed only when the token already
+   * has passwords in both slots, or in the slot a rotation moves to. Default: unset — deployment stops with an
+   * error naming this argument instead of revoking a password an edge device may be using.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
+  /** The same as `takeOverPasswordSlot`, for the client token (`clientTokenName`). Default: unset. */
+  readonly clientTokenTakeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
 
   /** Name of the Arc-enabled (or AKS) cluster that runs the connected registry. */
   readonly clusterName: pulumi.Input<string>;
@@ -282,9 +292,10 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         syncSchedule: args.syncSchedule,
         syncWindow: args.syncWindow,
         logLevel: args.logLevel,
-        clientTokens: [{ name: clientTokenName }],
+        clientTokens: [{ name: clientTokenName, takeOverPasswordSlot: args.clientTokenTakeOverPasswordSlot }],
         passwordExpiry: args.passwordExpiry,
         passwordRotationTrigger: args.passwordRotationTrigger,
+        takeOverPasswordSlot: args.takeOverPasswordSlot,
         subscriptionId: args.subscriptionId,
         connectedRegistryOptions: args.connectedRegistryOptions,
         tokenOptions: args.tokenOptions,

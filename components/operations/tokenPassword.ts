@@ -205,7 +205,7 @@ function slotInUse(inputs: TokenPasswordInputs, why: string, slots: LivePassword
       "resource, and generating a slot revokes the password in it, which an edge device or client may be using; " +
       'nothing was changed. To let this resource take one slot over, set takeOverPasswordSlot to "password1" or ' +
       '"password2" (ConnectedRegistry: `takeOverPasswordSlot` for the sync token, `clientTokens[].takeOverPasswordSlot` ' +
-      "for a client token; EdgeRegistrySite: `takeOverPasswordSlot`), or delete that password first " +
+      "for a client token; EdgeRegistrySite: `takeOverPasswordSlot`, `clientTokenTakeOverPasswordSlot`), or delete that password first " +
       `(az acr token credential delete --registry ${token.registryName} --name ${token.tokenName} --password1|--password2).`,
   );
 }
