@@ -39,7 +39,7 @@ export const loginSettings = {
   clientCertificatePath: {
     key: "clientCertificatePath",
     env: ["ARM_CLIENT_CERTIFICATE_PATH"],
-    description: "Path of a PFX (PKCS#12) client certificate",
+    description: "Path of a client certificate with its key: PKCS#12 (PFX), or PEM without a password",
   },
   clientCertificatePassword: {
     key: "clientCertificatePassword",
@@ -82,7 +82,8 @@ export const loginSettings = {
   environment: {
     key: "environment",
     env: ["ARM_ENVIRONMENT", "AZURE_ENVIRONMENT"],
-    description: "`public` (default), `usgovernment` or `china`",
+    description:
+      "`public` (default), `usgovernment`, `china` or one of their upstream aliases; anything else is an error",
   },
   activeDirectoryAuthorityHost: {
     key: "activeDirectoryAuthorityHost",
