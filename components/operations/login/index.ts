@@ -4,25 +4,29 @@
  * Every setting is read from stack config `azure-native:<key>` first, else from its environment variable
  * (same keys, same variables as azure-native's `readAuthConfig`). The first configured method wins, in
  * azure-native's order, and a configured method that fails is an error naming its settings — never a
- * fall-through to the next method:
+ * fall-through to the next method. The methods are one ordered table (methods.ts, `loginMethods`: when each
+ * applies, which settings it reads, how its credential is built); this module resolves "the first entry that
+ * applies":
  *
  * 1. `useDefaultAzureCredential` → `DefaultAzureCredential`;
- * 2. `clientCertificatePath` (PFX, optional `clientCertificatePassword`) → client certificate;
+ * 2. `clientCertificatePath` (PKCS#12 with optional `clientCertificatePassword`, or PEM) → client certificate;
  * 3. `clientSecret` → client secret;
- * 4. `useOidc` → OIDC: `oidcToken`, else the file `oidcTokenFilePath`, else the GitHub Actions exchange
+ * 4. `useOidc` → OIDC: `oidcToken`, else the file `oidcTokenFilePath` (read per token request), else the GitHub Actions exchange
  *    (`oidcRequestUrl` + `oidcRequestToken`, audience `oidcAudience` or `api://AzureADTokenExchange`),
  *    used as a client assertion;
  * 5. `useMsi` → managed identity (user-assigned when `clientId` is set);
  * 6. otherwise the Azure CLI (subscription and cloud from `az account show`).
  *
- * Clouds: `environment` (`ARM_ENVIRONMENT`, then `AZURE_ENVIRONMENT`) = public / usgovernment / china, or
- * the custom triple `activeDirectoryAuthorityHost` + `resourceManagerAudience` + `resourceManagerEndpoint`.
+ * Clouds (clouds.ts): `environment` (`ARM_ENVIRONMENT`, then `AZURE_ENVIRONMENT`) = public / usgovernment /
+ * china or an alias azure-native maps (an unknown name is an error naming the setting), or the custom triple `activeDirectoryAuthorityHost` + `resourceManagerAudience` + `resourceManagerEndpoint`.
  * The token scope is `<resource manager audience>/.default`, the authority host the cloud's.
  *
  * Nothing here is stored in the Pulumi state: the host calls `resolveLogin` at deploy time with the
  * stack config it received (`configure`) and the process environment.
  *
  * Deliberate differences from azure-native (each stricter or needed to stay on the configured cloud):
+ * - an `environment` azure-native does not know is an error (azure-native uses the public cloud);
+ * - the OIDC token file is read for every token request (azure-native reads it once);
  * - an incomplete custom-cloud triple is an error naming the missing settings (azure-native silently
  *   ignores it and uses `environment`, i.e. usually the public cloud);
  * - the OIDC token and token-file credentials use the configured cloud's authority host (azure-native
