@@ -122,8 +122,20 @@ export function parseTokenId(tokenId: string): {
   return { ...registry, tokenName: match[2] };
 }
 
+// Module-level values the operation's methods use are plain (non-exported) consts: compiled to CommonJS, an
+// exported const is read as `exports.x`, and the SDK serializes these methods by value for an installed
+// package, where `exports` is the serialized closure's own (test/operationsInstalled.test.ts).
+const slotOrder: readonly PasswordSlot[] = ["password1", "password2"];
+const inputNames: readonly (keyof TokenPasswordInputs)[] = [
+  "tokenId",
+  "expiry",
+  "rotationTrigger",
+  "subscriptionId",
+  "takeOverPasswordSlot",
+];
+
 /** The two slots, in the order a free one is taken. */
-export const passwordSlots: readonly PasswordSlot[] = ["password1", "password2"];
+export const passwordSlots: readonly PasswordSlot[] = slotOrder;
 
 /** The other slot. */
 export function otherSlot(slot: string): PasswordSlot {
@@ -333,7 +345,7 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
       });
     }
     const takeOverPasswordSlot = text("takeOverPasswordSlot");
-    if (takeOverPasswordSlot !== undefined && !passwordSlots.includes(takeOverPasswordSlot as PasswordSlot)) {
+    if (takeOverPasswordSlot !== undefined && !slotOrder.includes(takeOverPasswordSlot as PasswordSlot)) {
       failures.push({
         property: "takeOverPasswordSlot",
         reason: `"${takeOverPasswordSlot}" is not a password slot; use "password1" or "password2", or leave it unset.`,
@@ -361,7 +373,7 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
     const client = await ctx.client(subscriptionFor(inputs));
     // The slot is chosen once, before the first attempt: a retry regenerates the same slot (see Retries).
     const before = (await tokenPasswords(client, inputs.tokenId)) ?? [];
-    const free = passwordSlots.find((slot) => !before.some((p) => p.name === slot));
+    const free = slotOrder.find((slot) => !before.some((p) => p.name === slot));
     const slot = free ?? (inputs.takeOverPasswordSlot as PasswordSlot | undefined);
     if (slot === undefined) {
       throw slotInUse(inputs, "Cannot generate a password", before);
@@ -435,7 +447,7 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
     if (!rotates(olds, news)) {
       // Outputs kept, inputs replaced (an input no longer given, e.g. takeOverPasswordSlot, is dropped).
       const outputs: Partial<TokenPasswordOutputs> = { ...olds };
-      for (const key of Object.keys(tokenPassword.inputs) as (keyof TokenPasswordInputs)[]) {
+      for (const key of inputNames) {
         delete outputs[key];
       }
       return { ...(outputs as TokenPasswordOutputs), ...inputsOf(news), generatedPasswordNames: generatedSlots(olds) };
