@@ -57,6 +57,15 @@ export enum ConnectedRegistryLogLevel {
   None = "None",
 }
 
+/**
+ * One of a token's two password slots. Generating a slot revokes the password it held; these components
+ * regenerate only slots they generated themselves, unless told to take one over (`takeOverPasswordSlot`).
+ */
+export enum TokenPasswordSlot {
+  Password1 = "password1",
+  Password2 = "password2",
+}
+
 /** A token that clients (e.g. kubelet) use to pull from (or push to) the connected registry. */
 export interface ClientTokenSpec {
   /**
@@ -72,6 +81,14 @@ export interface ClientTokenSpec {
    * registry also `content/write`, `content/delete`, `metadata/write`.
    */
   readonly actions?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The password slot this token's generated password may take over (regenerate, revoking the password in it)
+   * although this stack did not generate that password: needed only when the token already has passwords in
+   * both slots (or in the slot a rotation moves to), e.g. an existing token reused by name. Default: unset —
+   * deployment stops with an error naming this argument instead of revoking a password an edge device or client
+   * may be using.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
 }
 
 /**
@@ -221,6 +238,15 @@ export interface ConnectedRegistryArgs {
   readonly passwordExpiry?: pulumi.Input<string>;
   /** Any value; changing it generates new passwords (rotation). Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
+  /**
+   * The password slot of the sync token that its generated password may take over (regenerate, revoking the
+   * password in it) although this stack did not generate that password: needed only when the token already has
+   * passwords in both slots (or in the slot a rotation moves to), e.g. with `syncTokenName` or after
+   * `az acr connected-registry get-settings --generate-password`. Default: unset — deployment stops with an error
+   * naming this argument instead of revoking a password an edge device may be using. Client tokens:
+   * `clientTokens[].takeOverPasswordSlot`.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
   /** Subscription used to generate passwords. Default: the one in the tokens' ARM ids. */
   readonly subscriptionId?: pulumi.Input<string>;
   /**
@@ -375,7 +401,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
         token: undefined,
         password: tokenPasswords(
           `${name}-sync-password`,
-          passwordInputs(plan, tokenId),
+          passwordInputs(plan, tokenId, plan.passwords.syncTakeOverPasswordSlot),
           withLifecycleOptions({ parent: this }, plan.tokenOptions),
         ),
       };
@@ -397,7 +423,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
       token,
       password: tokenPasswords(
         `${name}-sync-password`,
-        passwordInputs(plan, token.id),
+        passwordInputs(plan, token.id, plan.passwords.syncTakeOverPasswordSlot),
         withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, plan.tokenOptions),
       ),
     };
@@ -424,7 +450,7 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
     const token = this.token(`${name}-client-${client.name}`, client.gate(client.name), scopeMap, plan);
     const password = tokenPasswords(
       `${name}-client-${client.name}-password`,
-      passwordInputs(plan, token.id),
+      passwordInputs(plan, token.id, client.takeOverPasswordSlot),
       withLifecycleOptions({ parent: this, replaceWith: [token], deletedWith: token }, plan.tokenOptions),
     );
     return { name: client.name, token, password };
@@ -482,12 +508,17 @@ export class ConnectedRegistry extends pulumi.ComponentResource {
 }
 
 /** The inputs of a generated password of the token `tokenId`. */
-function passwordInputs(plan: ConnectedRegistryPlan, tokenId: pulumi.Input<string>) {
+function passwordInputs(
+  plan: ConnectedRegistryPlan,
+  tokenId: pulumi.Input<string>,
+  takeOverPasswordSlot: pulumi.Input<string> | undefined,
+) {
   return {
     subscriptionId: plan.passwords.subscriptionId,
     tokenId,
     expiry: plan.passwords.expiry,
     rotationTrigger: plan.passwords.rotationTrigger,
+    takeOverPasswordSlot,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   ConnectedRegistryMode,
   ConnectedRegistryParent,
   ParentEndpointProtocol,
+  TokenPasswordSlot,
 } from "./connectedRegistry";
 import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from "./connectedRegistryExtension";
 import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
@@ -115,6 +116,15 @@ export interface EdgeRegistrySiteArgs {
   readonly passwordExpiry?: pulumi.Input<string>;
   /** Any value; changing it rotates the token passwords as a new `passwordExpiry` does. Default: unset. */
   readonly passwordRotationTrigger?: pulumi.Input<string>;
+  /**
+   * The sync token's password slot (`password1` or `password2`) that may be taken over (regenerated, revoking
+   * the password in it) although this stack did not generate that password: needed only when the token already
+   * has passwords in both slots, or in the slot a rotation moves to. Default: unset — deployment stops with an
+   * error naming this argument instead of revoking a password an edge device may be using.
+   */
+  readonly takeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
+  /** The same as `takeOverPasswordSlot`, for the client token (`clientTokenName`). Default: unset. */
+  readonly clientTokenTakeOverPasswordSlot?: pulumi.Input<TokenPasswordSlot>;
 
   /**
    * The cluster-only form: the connection string of a connected registry created elsewhere, e.g. by a fleet hub
@@ -124,7 +134,8 @@ export interface EdgeRegistrySiteArgs {
    * `clientCredential`; conflicts with every argument of the cloud side (`registryName`, `location`, `imports`,
    * `repositories`, `connectedRegistryMode`, `syncSchedule`, `syncWindow`, `logLevel`, `clientTokenName`,
    * `parentConnectedRegistryName`, `parentConnectedRegistryMode`, `parentEndpointProtocol`,
-   * `descendantConnectedRegistries`, `passwordExpiry`, `passwordRotationTrigger`, `registryOptions`,
+   * `descendantConnectedRegistries`, `passwordExpiry`, `passwordRotationTrigger`, `takeOverPasswordSlot`,
+   * `clientTokenTakeOverPasswordSlot`, `registryOptions`,
    * `connectedRegistryOptions`, `tokenOptions`). Stored as a secret. Default: none (the site creates its cloud side).
    */
   readonly connectionString?: pulumi.Input<string>;
@@ -478,7 +489,8 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         syncSchedule: args.syncSchedule,
         syncWindow: args.syncWindow,
         logLevel: args.logLevel,
-        clientTokens: [{ name: clientTokenName }],
+        clientTokens: [{ name: clientTokenName, takeOverPasswordSlot: args.clientTokenTakeOverPasswordSlot }],
+        takeOverPasswordSlot: args.takeOverPasswordSlot,
         passwordExpiry: args.passwordExpiry,
         passwordRotationTrigger: args.passwordRotationTrigger,
         subscriptionId: args.subscriptionId,
@@ -600,6 +612,8 @@ const cloudSideArgs = [
   "descendantConnectedRegistries",
   "passwordExpiry",
   "passwordRotationTrigger",
+  "takeOverPasswordSlot",
+  "clientTokenTakeOverPasswordSlot",
   "registryOptions",
   "connectedRegistryOptions",
   "tokenOptions",

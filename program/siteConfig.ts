@@ -13,6 +13,7 @@ import {
   ParentEndpointProtocol,
   TlsCertificate,
   TlsMode,
+  TokenPasswordSlot,
 } from "../components";
 
 /**
@@ -39,6 +40,8 @@ export const cloudSideConfigKeys = [
   "descendantConnectedRegistries",
   "passwordExpiry",
   "passwordRotationTrigger",
+  "takeOverPasswordSlot",
+  "clientTokenTakeOverPasswordSlot",
   "registryOptions",
   "connectedRegistryOptions",
   "tokenOptions",
@@ -171,6 +174,8 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
     descendantConnectedRegistries: config.getObject<ConnectedRegistryDescendant[]>("descendantConnectedRegistries"),
     passwordExpiry: config.get("passwordExpiry"),
     passwordRotationTrigger: config.get("passwordRotationTrigger"),
+    takeOverPasswordSlot: getEnum(config, "takeOverPasswordSlot", TokenPasswordSlot),
+    clientTokenTakeOverPasswordSlot: getEnum(config, "clientTokenTakeOverPasswordSlot", TokenPasswordSlot),
     clusterName: config.require("clusterName"),
     clusterResourceGroupName: config.get("clusterResourceGroupName"),
     clusterType: getEnum(config, "clusterType", ClusterType),

@@ -21,6 +21,7 @@ import {
   ConnectedRegistryArgs,
   ConnectedRegistryLogLevel,
   ConnectedRegistryMode,
+  TokenPasswordSlot,
 } from "../components";
 import { formatConnectionString } from "../components/lib/connectionString";
 
@@ -234,6 +235,18 @@ it("passes schedule, window, TTL, logging, notifications, garbage collection and
   expect(await unwrap(cr.clientCredentials)).toHaveProperty("puller.username", "puller");
 });
 
+it("passes takeOverPasswordSlot to the sync token's password and each client token's own to its password", async () => {
+  new ConnectedRegistry("takeover", {
+    ...base,
+    takeOverPasswordSlot: TokenPasswordSlot.Password2,
+    clientTokens: [{ name: "puller", takeOverPasswordSlot: TokenPasswordSlot.Password1 }, { name: "other" }],
+  });
+  await settle();
+  expect(cloud.get(PASSWORD, "takeover-sync-password").inputs.takeOverPasswordSlot).toBe("password2");
+  expect(cloud.get(PASSWORD, "takeover-client-puller-password").inputs.takeOverPasswordSlot).toBe("password1");
+  expect(cloud.get(PASSWORD, "takeover-client-other-password").inputs.takeOverPasswordSlot).toBeUndefined();
+});
+
 it("derives the connected registry name from a valid resource name, and two instances do not collide", async () => {
   const withoutName: ConnectedRegistryArgs = { ...base, connectedRegistryName: undefined };
   new ConnectedRegistry("edge-site-01", { ...withoutName, clientTokens: [{ name: "client1" }] });
@@ -278,6 +291,12 @@ describe("rejects bad input at construction, naming the argument", () => {
     ["notification without action", { notifications: ["hello-world:latest"] }, "notifications[0]"],
     ["notification with a bad action", { notifications: ["hello-world:*:pull"] }, "notifications[0]"],
     ["expiry not RFC 3339", { passwordExpiry: "31/12/2030" }, "passwordExpiry"],
+    ["unknown password slot", { takeOverPasswordSlot: "password3" as TokenPasswordSlot }, "takeOverPasswordSlot"],
+    [
+      "unknown client password slot",
+      { clientTokens: [{ name: "client1", takeOverPasswordSlot: "slot2" as TokenPasswordSlot }] },
+      "clientTokens[0].takeOverPasswordSlot",
+    ],
     ["garbage collection cron", { garbageCollection: { schedule: "daily" } }, "garbageCollection.schedule"],
     [
       "push client token on ReadOnly",

@@ -13,6 +13,7 @@ import {
   EdgeRegistrySiteArgs,
   ParentEndpointProtocol,
   TlsMode,
+  TokenPasswordSlot,
 } from "../components";
 
 const EXTENSION = "azure-native:kubernetesconfiguration:Extension";
@@ -169,6 +170,18 @@ it("passes passwordExpiry and passwordRotationTrigger to the sync and client tok
   for (const password of passwords) {
     expect(password.inputs).toMatchObject({ expiry: "2999-12-31T23:59:59Z", rotationTrigger: "2027-q1" });
   }
+});
+
+it("passes takeOverPasswordSlot to the sync token's password and clientTokenTakeOverPasswordSlot to the client token's", async () => {
+  await build({
+    takeOverPasswordSlot: TokenPasswordSlot.Password2,
+    clientTokenTakeOverPasswordSlot: TokenPasswordSlot.Password1,
+  });
+  const passwords = cloud.ofType("pulumi-nodejs:dynamic/edge-registry:TokenPassword");
+  expect(passwords.map((p) => [p.name, p.inputs.takeOverPasswordSlot]).sort()).toEqual([
+    [expect.stringMatching(/-client-.*-password$/), "password1"],
+    [expect.stringMatching(/-sync-password$/), "password2"],
+  ]);
 });
 
 it("works with an IPv6 service cluster IP: the bracketed endpoint is the pull secret server, image host and node trust host", async () => {

@@ -18,14 +18,18 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import {
   AzureLoginError,
+  chooseMethod,
   clouds,
   cloudByName,
   LoginMethod,
+  loginMethods,
   loginSettings,
   pfxToPem,
   resolveCloud,
   resolveLogin,
 } from "../components/operations/login";
+import { Settings } from "../components/operations/login/settings";
+import { armRetryDelay, armRetryOptions, ArmRetryOptions } from "../components/operations/armRetry";
 import { createOperationContext } from "../components/operations/client";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 
@@ -97,6 +101,10 @@ interface Case {
 let fake: FakeAzure;
 let certificatePfx: string;
 let certificatePfxNoPassword: string;
+/** The same certificate as PEM: certificate then PKCS#8 key; PKCS#1 key then certificate; encrypted key. */
+let certificatePem: string;
+let certificatePemPkcs1: string;
+let certificatePemEncrypted: string;
 let caseNumber = 0;
 const slots: (() => void)[] = [];
 let running = 0;
@@ -264,6 +272,15 @@ beforeAll(async () => {
   ]);
   certificatePfx = path.join(fake.dir, "client.pfx");
   certificatePfxNoPassword = path.join(fake.dir, "client-nopass.pfx");
+  await openssl(["rsa", "-in", "client.key", "-traditional", "-out", "client-rsa.key"]);
+  await openssl(["pkcs8", "-topk8", "-in", "client.key", "-passout", "pass:pem-pass", "-out", "client-enc.key"]);
+  const read = (name: string) => fs.readFileSync(path.join(fake.dir, name), "utf8");
+  certificatePem = path.join(fake.dir, "client.pem");
+  fs.writeFileSync(certificatePem, read("client.crt") + read("client.key"));
+  certificatePemPkcs1 = path.join(fake.dir, "client-pkcs1.pem");
+  fs.writeFileSync(certificatePemPkcs1, read("client-rsa.key") + read("client.crt"));
+  certificatePemEncrypted = path.join(fake.dir, "client-enc.pem");
+  fs.writeFileSync(certificatePemEncrypted, read("client.crt") + read("client-enc.key"));
   fake.addClient({
     ...certClient,
     tenantId: fake.tenantId,
@@ -393,6 +410,36 @@ describe("each method, end to end against the fake over HTTPS (custom cloud)", (
     expect(request.claims?.appid).toBe(certClient.clientId);
   });
 
+  const certificatePemEnv = given("certificate pem env", () => ({
+    env: {
+      ...fake.cloudEnv(),
+      ARM_TENANT_ID: fake.tenantId,
+      ARM_CLIENT_ID: certClient.clientId,
+      ARM_CLIENT_CERTIFICATE_PATH: certificatePem,
+      ARM_SUBSCRIPTION_ID: fake.subscriptionId,
+    },
+  }));
+  test("client certificate as PEM (certificate, then PKCS#8 key), as azidentity.ParseCertificates takes it", async () => {
+    const { result, request } = await loggedIn(certificatePemEnv);
+    expect(result.method).toBe(LoginMethod.ClientCertificate);
+    expect(request.claims?.appid).toBe(certClient.clientId);
+    expect(granted(certClient.clientId, "certificate")).toBe(true);
+  });
+
+  const certificatePemPkcs1Config = given("certificate pem pkcs1 config", () => ({
+    config: {
+      ...cloudConfig(),
+      tenantId: fake.tenantId,
+      clientId: certClient.clientId,
+      clientCertificatePath: certificatePemPkcs1,
+      subscriptionId: fake.subscriptionId,
+    },
+  }));
+  test("client certificate as PEM from stack config (`RSA PRIVATE KEY` first, then the certificate)", async () => {
+    const { request } = await loggedIn(certificatePemPkcs1Config);
+    expect(request.claims?.appid).toBe(certClient.clientId);
+  });
+
   const oidcTokenEnv = given("oidc token env", () => ({
     env: {
       ...fake.cloudEnv(),
@@ -471,6 +518,27 @@ describe("each method, end to end against the fake over HTTPS (custom cloud)", (
     expect(fake.githubRequests).toContainEqual(expect.objectContaining({ audience: CUSTOM_OIDC_AUDIENCE, ok: true }));
   });
 
+  const gitHubValueCase = (key: string) => () => ({
+    env: {
+      ...fake.cloudEnv(),
+      ARM_USE_OIDC: "true",
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${fake.githubRequestUrl}&valueKey=${key}`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: fake.githubRequestToken,
+      ARM_TENANT_ID: fake.tenantId,
+      ARM_CLIENT_ID: oidcClient.clientId,
+      ARM_SUBSCRIPTION_ID: fake.subscriptionId,
+    },
+  });
+  const gitHubValue = given("github Value", gitHubValueCase("Value"));
+  const gitHubVALUE = given("github VALUE", gitHubValueCase("VALUE"));
+  test("GitHub's token field is matched as Go's encoding/json matches `json:\"value\"`: `Value` and `VALUE` too", async () => {
+    for (const name of [gitHubValue, gitHubVALUE]) {
+      const { result, request } = await loggedIn(name);
+      expect(result.method).toBe(LoginMethod.OidcGitHub);
+      expect(request.claims?.appid).toBe(oidcClient.clientId);
+    }
+  });
+
   const msiSystem = given("msi system", () => ({
     env: {
       ...fake.cloudEnv(),
@@ -512,6 +580,29 @@ describe("each method, end to end against the fake over HTTPS (custom cloud)", (
     const { result, request } = await loggedIn(defaultCredential);
     expect(result.method).toBe(LoginMethod.DefaultAzureCredential);
     expect(request.claims?.appid).toBe(DAC_CLIENT);
+  });
+
+  const defaultCredentialTenant = given("default credential tenant", () => {
+    const tokenFile = path.join(fake.dir, "workload-token");
+    fs.writeFileSync(tokenFile, fake.issueOidcToken());
+    return {
+      // Workload identity inside DefaultAzureCredential: the tenant comes only from ARM_TENANT_ID (no
+      // AZURE_TENANT_ID), as azure-native passes tenantId to DefaultAzureCredentialOptions.TenantID.
+      env: {
+        ...fake.cloudEnv(),
+        ARM_USE_DEFAULT_AZURE_CREDENTIAL: "true",
+        ARM_SUBSCRIPTION_ID: fake.subscriptionId,
+        ARM_TENANT_ID: fake.tenantId,
+        AZURE_CLIENT_ID: oidcClient.clientId,
+        AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+      },
+    };
+  });
+  test("useDefaultAzureCredential gets the configured tenant (its workload identity logs in with ARM_TENANT_ID)", async () => {
+    const { result, request } = await loggedIn(defaultCredentialTenant);
+    expect(result.method).toBe(LoginMethod.DefaultAzureCredential);
+    expect(request.claims?.appid).toBe(oidcClient.clientId);
+    expect(request.claims?.tid).toBe(fake.tenantId);
   });
 
   const userOid = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
@@ -570,6 +661,31 @@ describe("each method, end to end against the fake over HTTPS (custom cloud)", (
   });
 });
 
+describe("the Azure CLI with a configured tenant", () => {
+  const cliTenant = given("azure cli tenant", () => ({
+    env: { ...fake.cloudEnv(), ARM_TENANT_ID: fake.tenantId },
+    az: {
+      account: { id: CLI_SUBSCRIPTION, tenantId: OTHER_TENANT, environmentName: "FakeCloud" },
+      token: fake.issueArmToken({ appid: AZ_CLI_APP_ID, tid: fake.tenantId }),
+      clouds: { FakeCloud: fakeCliCloud() },
+    },
+  }));
+  test("az is asked for a token of the configured tenant (azure-native sets AzureCLICredentialOptions.TenantID)", async () => {
+    const { result, azCalls } = await loggedIn(cliTenant);
+    expect(result.method).toBe(LoginMethod.AzureCli);
+    expect(azCalls.at(-1)).toEqual([
+      "account",
+      "get-access-token",
+      "--output",
+      "json",
+      "--resource",
+      fake.audience,
+      "--tenant",
+      fake.tenantId,
+    ]);
+  });
+});
+
 describe("a configured method that fails names its setting and never falls through", () => {
   // Every failing case also has a working managed identity and a logged-in Azure CLI: neither may be used.
   const withFallbacks = (env: Record<string, string>): Case => ({
@@ -612,6 +728,8 @@ describe("a configured method that fails names its setting and never falls throu
   test("a PFX with the wrong password: names clientCertificatePath and clientCertificatePassword", async () => {
     const error = await failed(wrongPassword);
     expect(error).toContain("the Client Certificate Path is not a valid pfx file");
+    // A PKCS#12 file with a password is not read as PEM (azidentity tries PEM only without a password).
+    expect(error).not.toContain("PEM file, which takes no password");
     expect(error).toContain("azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH");
     expect(error).toContain("azure-native:clientCertificatePassword / ARM_CLIENT_CERTIFICATE_PASSWORD");
   });
@@ -729,18 +847,47 @@ describe("loopback only", () => {
 describe("pure resolution (no network)", () => {
   const none = () => undefined;
 
+  // Every name pulumi-azure-native's cloud.FromName maps (provider/pkg/azure/cloud/cloud.go; its cloud_test.go
+  // TestFromName), in several spellings: the match is case-insensitive.
   test.each([
     ["public", clouds.public],
-    ["usgovernment", clouds.usgovernment],
-    ["usgov", clouds.usgovernment],
-    ["AzureUSGovernment", clouds.usgovernment],
-    ["china", clouds.china],
-    ["AzureChinaCloud", clouds.china],
     ["AzureCloud", clouds.public],
+    ["azurecloud", clouds.public],
+    ["china", clouds.china],
+    ["azurechinacloud", clouds.china],
+    ["AzureChinaCloud", clouds.china],
+    ["usgov", clouds.usgovernment],
+    ["usgovernment", clouds.usgovernment],
+    ["azureusgovernment", clouds.usgovernment],
+    ["AzureUSGovernment", clouds.usgovernment],
+    ["azureusgovernmentcloud", clouds.usgovernment],
+    ["AzureUSGovernmentCloud", clouds.usgovernment],
+    ["usgovernmentl4", clouds.usgovernment],
+    ["USGovernmentL4", clouds.usgovernment],
   ])("environment %s", (name, cloud) => {
     expect(cloudByName(name)).toEqual(cloud);
     expect(resolveCloud(none, { ARM_ENVIRONMENT: name })).toEqual(cloud);
   });
+
+  // Names upstream does not map (it would silently use the public cloud): an error naming the setting.
+  test.each(["AzurePublicCloud", "usgovernmentl5", "dod", "global", "germany", "pubilc", "usgovernment "])(
+    "environment %j is an error naming azure-native:environment, never the public cloud",
+    async (name) => {
+      expect(() => resolveCloud(none, { ARM_ENVIRONMENT: name })).toThrow(AzureLoginError);
+      expect(() => resolveCloud((k) => (k === "environment" ? name : undefined), {})).toThrow(
+        /Unknown Azure cloud ".*" in azure-native:environment \/ ARM_ENVIRONMENT \/ AZURE_ENVIRONMENT: use one of public, azurecloud, china/,
+      );
+      await expect(
+        resolveLogin(none, {
+          AZURE_ENVIRONMENT: name,
+          ARM_CLIENT_ID: "c",
+          ARM_TENANT_ID: "t",
+          ARM_CLIENT_SECRET: "s",
+          ARM_SUBSCRIPTION_ID: "sub",
+        }),
+      ).rejects.toThrow(/azure-native:environment \/ ARM_ENVIRONMENT/);
+    },
+  );
 
   test("the cloud endpoints and authority hosts (azcore's well-known clouds)", () => {
     expect(clouds).toEqual({
@@ -949,6 +1096,60 @@ describe("pure resolution (no network)", () => {
     expect(() => pfxToPem(fs.readFileSync(path.join(dir, "chain.pfx")), "wrong")).toThrow(/Invalid password/);
   });
 
+  test("PEM client certificates: a password, an encrypted key, no key, no certificate are errors naming the setting", async () => {
+    const login = (file: string, password?: string) =>
+      resolveLogin(none, {
+        ARM_CLIENT_ID: certClient.clientId,
+        ARM_TENANT_ID: fake.tenantId,
+        ARM_SUBSCRIPTION_ID: "sub",
+        ARM_CLIENT_CERTIFICATE_PATH: file,
+        ...(password === undefined ? {} : { ARM_CLIENT_CERTIFICATE_PASSWORD: password }),
+      });
+    expect((await login(certificatePem)).method).toBe(LoginMethod.ClientCertificate);
+    await expect(login(certificatePem, "secret")).rejects.toThrow(
+      /azure-native:clientCertificatePath \/ ARM_CLIENT_CERTIFICATE_PATH = .*client\.pem.*the file is PEM, which takes no password: unset the certificate password/,
+    );
+    await expect(login(certificatePemEncrypted)).rejects.toThrow(/ARM_CLIENT_CERTIFICATE_PATH.*found no private key/);
+    const certOnly = path.join(fake.dir, "cert-only.pem");
+    fs.writeFileSync(certOnly, fs.readFileSync(path.join(fake.dir, "client.crt")));
+    await expect(login(certOnly)).rejects.toThrow(/ARM_CLIENT_CERTIFICATE_PATH.*found no private key/);
+    const keyOnly = path.join(fake.dir, "key-only.pem");
+    fs.writeFileSync(keyOnly, fs.readFileSync(path.join(fake.dir, "client.key")));
+    await expect(login(keyOnly)).rejects.toThrow(/ARM_CLIENT_CERTIFICATE_PATH.*found no certificate/);
+    const twoKeys = path.join(fake.dir, "two-keys.pem");
+    fs.writeFileSync(
+      twoKeys,
+      fs.readFileSync(certificatePem, "utf8") + fs.readFileSync(path.join(fake.dir, "client-rsa.key")),
+    );
+    await expect(login(twoKeys)).rejects.toThrow(/multiple private keys/);
+  });
+
+  test("the method table: azure-native's order, the first entry that applies wins, the Azure CLI always applies", () => {
+    expect(loginMethods.map((m) => m.method)).toEqual([
+      LoginMethod.DefaultAzureCredential,
+      LoginMethod.ClientCertificate,
+      LoginMethod.ClientSecret,
+      LoginMethod.OidcToken,
+      LoginMethod.OidcTokenFile,
+      LoginMethod.OidcGitHub,
+      LoginMethod.ManagedIdentity,
+      LoginMethod.AzureCli,
+    ]);
+    const choose = (env: Record<string, string>) => chooseMethod(new Settings(none, env)).method;
+    expect(choose({})).toBe(LoginMethod.AzureCli);
+    expect(choose({ ARM_USE_OIDC: "true", ARM_OIDC_TOKEN_FILE_PATH: "/f", ARM_USE_MSI: "true" })).toBe(
+      LoginMethod.OidcTokenFile,
+    );
+    // useOidc with nothing to present is still OIDC (its error), never the managed identity after it.
+    expect(choose({ ARM_USE_OIDC: "true", ARM_USE_MSI: "true" })).toBe(LoginMethod.OidcGitHub);
+    // Every entry names the settings it reads, with azure-native's key and variable.
+    for (const entry of loginMethods) {
+      for (const setting of entry.settings) {
+        expect(loginSettings[setting]).toBeDefined();
+      }
+    }
+  });
+
   test("every setting has azure-native's config key and environment variable", () => {
     expect(Object.values(loginSettings).map((s) => `${s.key}=${s.env.join("|")}`)).toEqual([
       "clientId=ARM_CLIENT_ID",
@@ -1007,6 +1208,103 @@ describe("createOperationContext in-process (client retries, LRO, caching)", () 
     expect(seen[1].headers["x-ms-client-request-id"]).toBeDefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(new Set(seen.map((r) => r.claims?.appid))).toEqual(new Set([fake.defaultClient.clientId]));
+  });
+
+  test("the OIDC token file is read again for each token request (a projected token rotates)", async () => {
+    const tokenFile = path.join(fake.dir, "rotating-token");
+    fs.writeFileSync(tokenFile, "not-a-jwt");
+    const login = await resolveLogin(
+      (key) =>
+        ({
+          ...cloudConfig(),
+          useOidc: "true",
+          oidcTokenFilePath: tokenFile,
+          tenantId: fake.tenantId,
+          clientId: oidcClient.clientId,
+          subscriptionId: fake.subscriptionId,
+        })[key],
+      {},
+    );
+    expect(login.method).toBe(LoginMethod.OidcTokenFile);
+    // 1. The file holds garbage: Entra ID refuses the assertion; the error names the setting.
+    await expect(login.credential.getToken(`${fake.audience}/.default`)).rejects.toThrow(
+      /azure-native:oidcTokenFilePath \/ ARM_OIDC_TOKEN_FILE_PATH.*AADSTS/,
+    );
+    // 2. Rewritten with a valid token (the kubelet's rotation): the next request presents it.
+    fs.writeFileSync(tokenFile, fake.issueOidcToken());
+    const token = await login.credential.getToken(`${fake.audience}/.default`);
+    expect(JSON.parse(Buffer.from((token?.token ?? "").split(".")[1], "base64url").toString()).appid).toBe(
+      oidcClient.clientId,
+    );
+    // 3. Rewritten again (expired, here garbage): a request for another scope reads it again and fails.
+    fs.writeFileSync(tokenFile, "expired-token");
+    await expect(login.credential.getToken("https://other.example.test/.default")).rejects.toThrow(/AADSTS/);
+    // 4. Removed: the error names the setting and the file.
+    fs.rmSync(tokenFile);
+    await expect(login.credential.getToken("https://third.example.test/.default")).rejects.toThrow(
+      /failed to read OIDC token from .*rotating-token \(azure-native:oidcTokenFilePath \/ ARM_OIDC_TOKEN_FILE_PATH\)/,
+    );
+  });
+
+  describe("ARM retries as azure-native's (client_azcore.go initPipelineOpts on azcore's retry policy)", () => {
+    /** azure-native's policy with the base delay in milliseconds (the SDK's own options, injected). */
+    const fast: ArmRetryOptions = { ...armRetryOptions, retryDelayInMs: 5, maxRetryDelayInMs: 2_000 };
+    const context = () =>
+      createOperationContext(
+        () => undefined,
+        fake.env(),
+        () => undefined,
+        fast,
+      );
+    const seenFor = (group: string) =>
+      fake.requests.filter((r) => r.path === registryPath(group)).map((r) => [r.status, r.fault]);
+
+    test("the numbers are upstream's: 3 retries, (2^n - 1) x 20 s x [0.8, 1.3), capped at 120 s", () => {
+      expect(armRetryOptions).toEqual({ maxRetries: 3, retryDelayInMs: 20_000, maxRetryDelayInMs: 120_000 });
+      expect([1, 2, 3].map((n) => armRetryDelay(armRetryOptions, n, () => 0))).toEqual([16_000, 48_000, 112_000]);
+      expect([1, 2, 3].map((n) => Math.round(armRetryDelay(armRetryOptions, n, () => 0.5)))).toEqual([
+        21_000, 63_000, 120_000,
+      ]);
+      expect(armRetryDelay(armRetryOptions, 3, () => 0.999)).toBe(120_000);
+    });
+
+    test("409 AnotherOperationInProgress is retried; another 409 is not", async () => {
+      const client = await context().client();
+      fake.faults.add({ kind: "conflict", times: 2, path: /\/resourceGroups\/rg-conflict\// });
+      expect((await client.registries.get("rg-conflict", "acr")).id).toBe(registryPath("rg-conflict"));
+      expect(seenFor("rg-conflict")).toEqual([
+        [409, "conflict"],
+        [409, "conflict"],
+        [200, undefined],
+      ]);
+      fake.faults.add({ kind: "conflict", code: "Conflict", path: /\/resourceGroups\/rg-conflict2\// });
+      await expect(client.registries.get("rg-conflict2", "acr")).rejects.toMatchObject({ statusCode: 409 });
+      expect(seenFor("rg-conflict2")).toEqual([[409, "conflict"]]);
+    });
+
+    test("at most 3 retries (4 attempts), then the last answer's error", async () => {
+      const client = await context().client();
+      fake.faults.add({ kind: "serverError", status: 503, times: 5, path: /\/resourceGroups\/rg-exhaust\// });
+      await expect(client.registries.get("rg-exhaust", "acr")).rejects.toMatchObject({ statusCode: 503 });
+      expect(seenFor("rg-exhaust")).toHaveLength(4);
+      fake.faults.clear();
+    });
+
+    test("a Retry-After above the maximum delay is not waited for (azcore stops retrying)", async () => {
+      const client = await context().client();
+      fake.faults.add({ kind: "throttle", retryAfterSeconds: 3, path: /\/resourceGroups\/rg-long-wait\// });
+      const started = Date.now();
+      await expect(client.registries.get("rg-long-wait", "acr")).rejects.toMatchObject({ statusCode: 429 });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(seenFor("rg-long-wait")).toEqual([[429, "throttle"]]);
+    });
+
+    test("a 4xx other than 408/429/409-in-progress is final", async () => {
+      const client = await context().client();
+      fake.faults.add({ kind: "serverError", status: 400, path: /\/resourceGroups\/rg-bad\// });
+      await expect(client.registries.get("rg-bad", "acr")).rejects.toMatchObject({ statusCode: 400 });
+      expect(seenFor("rg-bad")).toHaveLength(1);
+    });
   });
 
   test("the fake's LRO helper drives the SDK's poller (Azure-AsyncOperation + Location)", async () => {

@@ -64,6 +64,19 @@ describe("config errors name the key", () => {
       /'edge-registry:tlsMode' is "Https"; use one of CertManager, PreinstalledCertManager, Certificate, KubernetesSecret/,
     );
   });
+  it("takeOverPasswordSlot and clientTokenTakeOverPasswordSlot: read as password slots, anything else named", () => {
+    const args = readSiteConfig(
+      withConfig({
+        ...valid(),
+        [`${project}:takeOverPasswordSlot`]: "password2",
+        [`${project}:clientTokenTakeOverPasswordSlot`]: "password1",
+      }),
+    );
+    expect(args).toMatchObject({ takeOverPasswordSlot: "password2", clientTokenTakeOverPasswordSlot: "password1" });
+    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:takeOverPasswordSlot`]: "2" }))).toThrow(
+      /'edge-registry:takeOverPasswordSlot' is "2"; use one of password1, password2/,
+    );
+  });
   it("a list given as a string", () => {
     expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:repositories`]: "hello-world" }))).toThrow(
       /'edge-registry:repositories'/,

@@ -4,17 +4,16 @@
  * `createOperationContext` is what an operation's host (the dynamic provider's `configure`, or the
  * provider plugin) builds from the stack config it received: nothing is resolved until the first
  * `client()` call, and the login is then cached for the process. The management client talks to the
- * cloud's ARM endpoint with the scope `<audience>/.default` and retries 429 (honouring `Retry-After`),
- * 5xx and dropped connections with the SDK's own bounded retry policy.
+ * cloud's ARM endpoint with the scope `<audience>/.default` and retries as azure-native does (armRetry.ts:
+ * 408/429/5xx, dropped connections and 409 `AnotherOperationInProgress`, 3 retries, 20-120 s back-off or
+ * the answer's `Retry-After`).
  *
  * The SDKs are required lazily, so programs that only preview never load them.
  */
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { ArmRetryOptions, armRetryOptions, armRetryOptionsFrom, useArmRetries } from "./armRetry";
 import type { OperationContext, RegistryClient } from "./operation";
 import { AzureLogin, AzureLoginError, ConfigReader, resolveLogin, settingLabel } from "./login";
-
-/** Retry options of every management client: at most 4 retries, exponential from 1 s, capped at 30 s each. */
-export const retryOptions = { maxRetries: 4, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 } as const;
 
 /** An {@link OperationContext} that also exposes the resolved login (e.g. for a data-plane client). */
 export interface AzureOperationContext extends OperationContext {
@@ -22,27 +21,34 @@ export interface AzureOperationContext extends OperationContext {
   login(): Promise<AzureLogin>;
 }
 
-/** Builds a management client for `subscriptionId` from a resolved login. */
-export function managementClient(login: AzureLogin, subscriptionId: string): ContainerRegistryManagementClient {
+/** Builds a management client for `subscriptionId` from a resolved login, retrying as azure-native does. */
+export function managementClient(
+  login: AzureLogin,
+  subscriptionId: string,
+  retry: ArmRetryOptions = armRetryOptions,
+): ContainerRegistryManagementClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@azure/arm-containerregistry") as typeof import("@azure/arm-containerregistry");
-  return new sdk.ContainerRegistryManagementClient(login.credential, subscriptionId, {
+  const client = new sdk.ContainerRegistryManagementClient(login.credential, subscriptionId, {
     endpoint: login.cloud.resourceManagerEndpoint,
     credentials: { scopes: [login.scope] },
-    retryOptions,
   });
+  return useArmRetries(client, retry);
 }
 
 /**
  * The context the operations get: `config(key)` reads stack config `azure-native:<key>` (as captured by
- * `configure`), `env` the environment (default `process.env`), `warn` reports warnings (default: stderr).
- * `client(subscriptionId?)` uses the login's subscription when none is given (an error naming
- * `azure-native:subscriptionId / ARM_SUBSCRIPTION_ID` when there is none).
+ * `configure`), `env` the environment (default `process.env`), `warn` reports warnings (default: stderr),
+ * `retry` the ARM retry numbers (default azure-native's, with the base delay from
+ * `EDGE_REGISTRY_ARM_RETRY_DELAY_MS` in `env` when set). `client(subscriptionId?)` uses the login's
+ * subscription when none is given (an error naming `azure-native:subscriptionId / ARM_SUBSCRIPTION_ID` when
+ * there is none).
  */
 export function createOperationContext(
   config: ConfigReader,
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`),
+  retry: ArmRetryOptions = armRetryOptionsFrom(env),
 ): AzureOperationContext {
   let login: Promise<AzureLogin> | undefined;
   const clients = new Map<string, RegistryClient>();
@@ -64,7 +70,7 @@ export function createOperationContext(
       }
       let client = clients.get(subscription);
       if (!client) {
-        client = managementClient(resolved, subscription);
+        client = managementClient(resolved, subscription, retry);
         clients.set(subscription, client);
       }
       return client;

@@ -23,6 +23,7 @@ import {
   type PipelinePolicy,
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
+import type { ArmRetryOptions } from "../../components/operations/armRetry";
 import { createOperationContext } from "../../components/operations/client";
 import { loginSettings } from "../../components/operations/login";
 import { durationSeconds } from "../../components/lib/connectedRegistryChecks";
@@ -393,6 +394,13 @@ export function syncDeadline(
   return occurrences.length < syncPeriods ? undefined : occurrences[syncPeriods - 1];
 }
 
+/**
+ * Retries of the status queries (login and reads): a read-only report bounded by `timeoutSeconds` per site, so
+ * shorter than the deploy-time operations' azure-native back-off (20-120 s): at most 3, from 0.5 s, 10 s each.
+ * 429s are paced separately (see `pacing` in {@link fleetStatus}).
+ */
+const statusRetry: ArmRetryOptions = { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 };
+
 /** Queries every site (at most `concurrency` at once, each within `timeoutSeconds`, all within `deadlineSeconds`). */
 export async function fleetStatus(sites: readonly StatusSite[], options: StatusOptions = {}): Promise<FleetReport> {
   if (sites.length === 0) {
@@ -406,6 +414,7 @@ export async function fleetStatus(sites: readonly StatusSite[], options: StatusO
     (k) => config[k],
     env,
     (m) => process.stderr.write(`warning: ${m}\n`),
+    statusRetry,
   );
   let login;
   try {
@@ -451,9 +460,7 @@ export async function fleetStatus(sites: readonly StatusSite[], options: StatusO
   };
   // Retries: 5xx and dropped connections exponentially (at most 3, from 0.5 s); 429s in `pacing`, up to
   // MAX_THROTTLED_ATTEMPTS each (the per-site timeout bounds them all).
-  const pipeline = createPipelineFromOptions({
-    retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 },
-  });
+  const pipeline = createPipelineFromOptions({ retryOptions: statusRetry });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: login.credential, scopes: [login.scope] }));
   // After the retry policies: every attempt waits for a pause and is counted.
   pipeline.addPolicy(pacing, { afterPhase: "Retry" });

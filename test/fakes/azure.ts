@@ -126,13 +126,15 @@ export interface ArmResponse {
 export type ArmHandler = (request: ArmRequest) => ArmResponse | Promise<ArmResponse>;
 
 /** Kinds of injected faults. */
-export type FaultKind = "throttle" | "serverError" | "dropBefore" | "dropAfter";
+export type FaultKind = "throttle" | "serverError" | "conflict" | "dropBefore" | "dropAfter";
 
 /** A fault to inject into the next matching ARM requests. */
 export interface FaultSpec {
   /**
    * - `throttle`: answer 429 with `Retry-After` (the handler does not run);
    * - `serverError`: answer `status` (default 500) with an ARM error body (the handler does not run);
+   * - `conflict`: answer 409 with the ARM error `code` (default `AnotherOperationInProgress`, which
+   *   azure-native retries) (the handler does not run);
    * - `dropBefore`: destroy the connection without running the handler;
    * - `dropAfter`: run the handler (the change IS applied) and then destroy the connection instead of
    *   answering (a lost response).
@@ -148,6 +150,8 @@ export interface FaultSpec {
   readonly retryAfterSeconds?: number;
   /** Status for `serverError` (default 500). */
   readonly status?: number;
+  /** ARM error code for `conflict` (default `AnotherOperationInProgress`). */
+  readonly code?: string;
 }
 
 /** The fault queue of the fake ARM. */
@@ -256,7 +260,11 @@ export interface FakeAzure {
    * `ARM_TENANT_ID`, `ARM_CLIENT_ID`, `ARM_CLIENT_SECRET` and `ARM_SUBSCRIPTION_ID`: a client-secret login.
    */
   env(): Record<string, string>;
-  /** Only the three custom-cloud variables. */
+  /**
+   * The three custom-cloud variables, plus `EDGE_REGISTRY_ARM_RETRY_DELAY_MS=5` so the operations' ARM retries
+   * (azure-native's policy, components/operations/armRetry.ts) back off in milliseconds instead of 20 s; a
+   * `Retry-After` is still honoured as sent.
+   */
   cloudEnv(): Record<string, string>;
   /** `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` for the fake managed-identity endpoint (App Service protocol). */
   managedIdentityEnv(): Record<string, string>;
@@ -692,7 +700,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
     if (!ok) {
       return send(response, 401, { message: "Bad credentials" });
     }
-    send(response, 200, { count: 1, value: fake.issueOidcToken({ audience: query.get("audience") ?? undefined }) });
+    // `valueKey` in the request URL (a test's ACTIONS_ID_TOKEN_REQUEST_URL) names the token's JSON key, to
+    // check that the client matches it as Go's encoding/json does (case-insensitively).
+    const key = query.get("valueKey") ?? "value";
+    send(response, 200, { count: 1, [key]: fake.issueOidcToken({ audience: query.get("audience") ?? undefined }) });
   }
 
   // ---- ARM ----------------------------------------------------------------------------------------------
@@ -795,6 +806,15 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
         "Retry-After": String(fault.retryAfterSeconds ?? 1),
       });
     }
+    if (fault?.kind === "conflict") {
+      record.status = 409;
+      const code = fault.code ?? "AnotherOperationInProgress";
+      return send(
+        response,
+        409,
+        armError(code, `Conflict (${code}): another operation is in progress on the resource.`),
+      );
+    }
     if (fault?.kind === "serverError") {
       record.status = fault.status ?? 500;
       return send(response, record.status, armError("InternalServerError", "Encountered internal server error."));
@@ -885,6 +905,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
       ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST: `${url}/`,
       ARM_RESOURCE_MANAGER_ENDPOINT: url,
       ARM_RESOURCE_MANAGER_AUDIENCE: audience,
+      EDGE_REGISTRY_ARM_RETRY_DELAY_MS: "5",
     }),
     env: () => ({
       ...fake.cloudEnv(),

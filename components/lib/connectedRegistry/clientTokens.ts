@@ -22,7 +22,7 @@ import {
   validateList,
   validateWhenKnown,
 } from "../validation";
-import { readOnlyMode } from "./enums";
+import { passwordSlots, readOnlyMode } from "./enums";
 
 /** At most this many clients per connected registry (docs 2025; older docs said 20). */
 export const maxClients = 50;
@@ -43,6 +43,8 @@ export interface ClientToken {
   name: string;
   repositories: pulumi.Input<pulumi.Input<string>[]>;
   actions: pulumi.Input<string[]>;
+  /** The slot its password may take over (`ClientTokenSpec.takeOverPasswordSlot`), validated. */
+  takeOverPasswordSlot: pulumi.Input<string> | undefined;
   /** The deploy-time checks of this token, to put on the inputs of its scope map and token. */
   gate: Gate;
 }
@@ -88,6 +90,10 @@ export function planClientTokens(
         ? `"${names[i]}" is the sync token's name (the connected registry name); choose another name.`
         : undefined,
     );
+    const takeOverPasswordSlot =
+      spec.takeOverPasswordSlot === undefined
+        ? undefined
+        : validateWhenKnown(`${path}.takeOverPasswordSlot`, spec.takeOverPasswordSlot, oneOf(passwordSlots));
     const actionsInput = spec.actions ?? [...readOnlyRepositoryActions];
     const actions = validateList(`${path}.actions`, actionsInput, oneOf([...readWriteRepositoryActions]), (list) =>
       list.length === 0 ? "is empty; omit it for read access, or list the actions." : undefined,
@@ -111,7 +117,13 @@ export function planClientTokens(
         );
       }
       const own = validateList(`${path}.repositories`, spec.repositories, checkRepository, notEmptyUnique);
-      return { name: names[i], repositories: own, actions, gate: allGates([nameGate, actionsGate]) };
+      return {
+        name: names[i],
+        repositories: own,
+        actions,
+        takeOverPasswordSlot,
+        gate: allGates([nameGate, actionsGate]),
+      };
     }
     const repositoriesInput = spec.repositories ?? synced;
     const repositories =
@@ -128,7 +140,13 @@ export function planClientTokens(
           : `"${missing}" is not synced to this connected registry; add it to repositories, or remove it here.`;
       },
     );
-    return { name: names[i], repositories, actions, gate: allGates([nameGate, actionsGate, repositoriesGate]) };
+    return {
+      name: names[i],
+      repositories,
+      actions,
+      takeOverPasswordSlot,
+      gate: allGates([nameGate, actionsGate, repositoriesGate]),
+    };
   });
 }
 

@@ -4,7 +4,12 @@
  * here, and the compiler checks each list against its enum: every value present, nothing else
  * (`Record<`${Enum}`, true>`), in the enum's order (the order error messages list them in).
  */
-import type { ConnectedRegistryLogLevel, ConnectedRegistryMode, ParentEndpointProtocol } from "../../connectedRegistry";
+import type {
+  ConnectedRegistryLogLevel,
+  ConnectedRegistryMode,
+  ParentEndpointProtocol,
+  TokenPasswordSlot,
+} from "../../connectedRegistry";
 
 const valuesOf = <E extends string>(values: Record<E, true>): E[] => Object.keys(values) as E[];
 
@@ -22,6 +27,9 @@ export const logLevels = valuesOf<`${ConnectedRegistryLogLevel}`>({
   Error: true,
   None: true,
 });
+
+/** `TokenPasswordSlot`'s values. */
+export const passwordSlots = valuesOf<`${TokenPasswordSlot}`>({ password1: true, password2: true });
 
 /** The ReadOnly mode: the default (the Arc docs' secure default), whose clients may only read. */
 export const readOnlyMode: `${ConnectedRegistryMode}` = "ReadOnly";

@@ -34,7 +34,7 @@ import {
   notEmptyUnique,
   planClientTokens,
 } from "./clientTokens";
-import { informationLogLevel, logLevels, modes, readOnlyMode } from "./enums";
+import { informationLogLevel, logLevels, modes, passwordSlots, readOnlyMode } from "./enums";
 import { ParentPlan, planParent } from "./parent";
 import { checkSyncSource, syncActions } from "./sync";
 
@@ -71,6 +71,8 @@ export interface ConnectedRegistryPlan {
     subscriptionId: pulumi.Input<string> | undefined;
     expiry: pulumi.Input<string> | undefined;
     rotationTrigger: pulumi.Input<string> | undefined;
+    /** The slot the sync token's password may take over (`takeOverPasswordSlot`), validated. */
+    syncTakeOverPasswordSlot: pulumi.Input<string> | undefined;
   };
   connectedRegistryOptions: StatefulResourceOptions | undefined;
   tokenOptions: StatefulResourceOptions | undefined;
@@ -167,7 +169,15 @@ export function planConnectedRegistry(
     clientTokens,
     existingClientTokenIds: existing,
     parent,
-    passwords: { subscriptionId: args.subscriptionId, expiry, rotationTrigger: args.passwordRotationTrigger },
+    passwords: {
+      subscriptionId: args.subscriptionId,
+      expiry,
+      rotationTrigger: args.passwordRotationTrigger,
+      syncTakeOverPasswordSlot:
+        args.takeOverPasswordSlot === undefined
+          ? undefined
+          : validateWhenKnown("takeOverPasswordSlot", args.takeOverPasswordSlot, oneOf(passwordSlots)),
+    },
     connectedRegistryOptions,
     tokenOptions,
   };
