@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, redactObject, treeOrder, urnKey } from "./model";
+import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
 import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./program";
@@ -37,6 +37,10 @@ interface RegisterRequest {
   getDeletebeforereplace?(): boolean;
   getReplaceonchangesList?(): string[];
   getAliasesList?(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+  getDependenciesList?(): string[];
+  getPropertydependenciesMap?(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
 }
 interface ReadRequest extends RegisterRequest {
   getProperties(): Struct | undefined;
@@ -79,7 +83,34 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
       ...(read ? { read: true } : {}),
       inputs: redactObject(object?.toJavaScript(), secrets),
       ...replacementOptions(req),
+      ...dependencyLists(req),
     });
+  };
+  /**
+   * What the resource depends on, as the engine receives it: `dependsOn` and every resource an input came from
+   * (`dependencies`), and per top-level input the resources its value came from (`propertyDependencies`).
+   */
+  const dependencyLists = (req: RegisterRequest): Partial<PlannedResource> => {
+    const result: Partial<PlannedResource> = {};
+    const dependencies = [...new Set(req.getDependenciesList?.() ?? [])].sort(compare);
+    if (dependencies.length > 0) {
+      result.dependencies = dependencies;
+    }
+    const byProperty: { [property: string]: string[] } = {};
+    req.getPropertydependenciesMap?.()?.forEach((value, key) => {
+      const urns = [...new Set(value.getUrnsList())].sort(compare);
+      if (urns.length > 0) {
+        byProperty[key] = urns;
+      }
+    });
+    if (Object.keys(byProperty).length > 0) {
+      result.propertyDependencies = Object.fromEntries(
+        Object.keys(byProperty)
+          .sort(compare)
+          .map((key) => [key, byProperty[key]]),
+      );
+    }
+    return result;
   };
   /** The options that decide how the engine replaces the resource, and its aliases as keys. */
   const replacementOptions = (req: RegisterRequest): Partial<PlannedResource> => {
@@ -216,7 +247,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (firstError === undefined) {
       if (previous !== undefined) {
         const heading = `Offline plan: ${settings.project} (${settings.stack})`;
-        output = renderDiff(heading, diffPlans(previous, resources));
+        output = renderDiff(heading, await diffPlans(previous, resources));
       } else if (options.json) {
         output =
           JSON.stringify(

@@ -156,8 +156,8 @@ describe("adding or removing a site changes only that site's resources", () => {
 
   const names = (resources: PlannedResource[]) => resources.map((r) => `${r.type}::${r.name}`).sort();
 
-  it("adding store004 creates only store004's resources", () => {
-    const diff = diffPlans(before, added);
+  it("adding store004 creates only store004's resources", async () => {
+    const diff = await diffPlans(before, added);
     expect(diff.deleted).toEqual([]);
     expect(diff.updated).toEqual([]);
     expect(diff.created.length).toBeGreaterThan(3);
@@ -170,16 +170,16 @@ describe("adding or removing a site changes only that site's resources", () => {
     );
   });
 
-  it("removing store002 deletes only store002's resources", () => {
-    const diff = diffPlans(before, removed);
+  it("removing store002 deletes only store002's resources", async () => {
+    const diff = await diffPlans(before, removed);
     expect(diff.created).toEqual([]);
     expect(diff.updated).toEqual([]);
     expect(diff.deleted.length).toBeGreaterThan(3);
     expect(diff.deleted.every((r) => r.name.includes("store002"))).toBe(true);
   });
 
-  it("adding a nested site also widens its parent's sync scope map, as az does", () => {
-    const diff = diffPlans(before, nested);
+  it("adding a nested site also widens its parent's sync scope map, as az does", async () => {
+    const diff = await diffPlans(before, nested);
     expect(diff.deleted).toEqual([]);
     expect(diff.created.every((r) => r.name.includes("store001floor"))).toBe(true);
     expect(diff.updated.map((u) => `${u.after.type}::${u.after.name}`)).toEqual([

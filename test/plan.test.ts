@@ -311,7 +311,7 @@ describe("plan helpers", () => {
     ).toBe("pulumi:pulumi:Stack");
   });
 
-  it("diffs added and removed properties, and reports no changes as such", () => {
+  it("diffs added and removed properties, and reports no changes as such", async () => {
     const resource = (inputs: PlannedResource["inputs"]): PlannedResource => ({
       urn: "urn:pulumi:dev::p::t::n",
       type: "t",
@@ -320,14 +320,17 @@ describe("plan helpers", () => {
       custom: true,
       inputs,
     });
-    const changes = diffPlans([resource({ a: 1, b: { "x.y": [] } })], [resource({ b: { "x.y": ["v"] }, c: SECRET })]);
+    const changes = await diffPlans(
+      [resource({ a: 1, b: { "x.y": [] } })],
+      [resource({ b: { "x.y": ["v"] }, c: SECRET })],
+    );
     expect(changes.updated[0].changes).toEqual([
       { path: "a", before: "1", after: undefined },
       { path: 'b["x.y"]', before: "[]", after: undefined },
       { path: 'b["x.y"][0]', before: undefined, after: '"v"' },
       { path: "c", before: undefined, after: "[secret]" },
     ]);
-    expect(renderDiff("Plan", diffPlans([resource({ a: 1 })], [resource({ a: 1 })]))).toBe(
+    expect(renderDiff("Plan", await diffPlans([resource({ a: 1 })], [resource({ a: 1 })]))).toBe(
       "### Plan\n\nNo changes (1 resources unchanged).\n",
     );
   });
