@@ -108,6 +108,8 @@ export function azureNativePathParameters(type: string): string[] {
 interface AzureCreateOnly {
   source: { repository: string; commit: string; generator: string };
   types: { [type: string]: { apiVersion: string; specFile: string; pathParameters: string[]; createOnly: string[] } };
+  /** Types whose PUT the generator did not find: their create-only properties stay unknown. */
+  missing?: string[];
 }
 
 let azureCreateOnlyData: AzureCreateOnly | undefined;
