@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]`: the offline planner's
+ * `npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]`: the offline planner's
  * command line. The planner itself is `plan/` (see plan/index.ts).
  */
 import { main } from "../plan";

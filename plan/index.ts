@@ -1,7 +1,7 @@
 /**
  * Offline plan: what `pulumi preview` would create, without cloud credentials or the Pulumi CLI.
  *
- *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]
+ *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]
  *
  * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
  * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
@@ -229,9 +229,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log = console.error;
   let output: string | undefined;
   let entry: string | undefined;
+  let out: string | undefined;
   try {
     const options = parseArgs(argv);
     const base = process.env.INIT_CWD ?? process.cwd();
+    out = options.out === undefined ? undefined : path.resolve(base, options.out);
     const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
     const previous =
       options.diff === undefined
@@ -268,7 +270,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${describeError(firstError, entry)}\n`);
     return 1;
   }
-  process.stdout.write(output ?? "");
+  if (out !== undefined) {
+    fs.writeFileSync(out, output ?? "");
+  } else {
+    process.stdout.write(output ?? "");
+  }
   return 0;
 }
 

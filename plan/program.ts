@@ -18,11 +18,14 @@ export interface PlanOptions {
   stack?: string;
   json: boolean;
   diff?: string;
+  /** Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). */
+  out?: string;
 }
 
 /** Parses `argv` (without node and script); throws a usage message on bad arguments. */
 export function parseArgs(argv: readonly string[]): PlanOptions {
-  const usage = "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]";
+  const usage =
+    "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]";
   const options: Partial<PlanOptions> = { json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -38,6 +41,8 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
       options.json = true;
     } else if (arg === "--diff") {
       options.diff = value();
+    } else if (arg === "--out" || arg === "-o") {
+      options.out = value();
     } else if (arg.startsWith("-") || options.programDir !== undefined) {
       throw new Error(`unexpected argument ${arg}; ${usage}`);
     } else {
