@@ -100,8 +100,26 @@ export function loadProgram(programDir: string, requestedStack?: string): Progra
   const project = String(projectYaml.name ?? path.basename(programDir));
   const stack = requestedStack ?? "dev";
   const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
-  if (requestedStack !== undefined && !fs.existsSync(stackFile)) {
-    throw new Error(`no stack config ${stackFile} for --stack ${stack}`);
+  if (!fs.existsSync(stackFile)) {
+    // Like `pulumi preview` without a selected stack: name the stacks there are, so the next command works.
+    const stacks = fs
+      .readdirSync(programDir)
+      .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+      .filter((name): name is string => name !== undefined)
+      .sort();
+    const files = stacks.map((name) => `Pulumi.${name}.yaml`).join(", ");
+    if (requestedStack !== undefined) {
+      throw new Error(
+        `no stack config Pulumi.${stack}.yaml in ${programDir} for --stack ${stack}; ` +
+          (stacks.length > 0 ? `the stack files there are ${files} (--stack ${stacks[0]})` : "it has no stack files"),
+      );
+    }
+    if (stacks.length > 0) {
+      throw new Error(
+        `no --stack given and no Pulumi.dev.yaml in ${programDir}; the stack files there are ${files}: ` +
+          `pass --stack ${stacks.join(" or --stack ")}`,
+      );
+    }
   }
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const config: { [key: string]: string } = {};

@@ -80,17 +80,18 @@ describe("config errors name the key", () => {
   };
   const s = (name: string) => ({ name, repositories: ["hello-world"], clusterName: `${name}-arc` });
   it("a typo in a site key", () => {
-    expect(withSites([s("a1234"), s("b1234"), s("c1234"), { ...s("d1234"), repositries: ["x"] }])).toThrow(
-      `Configuration '${project}:sites[3].repositries: unknown key; did you mean repositories?`,
-    );
+    const typo = withSites([s("a1234"), s("b1234"), s("c1234"), { ...s("d1234"), repositries: ["x"] }]);
+    expect(typo).toThrow(`Configuration '${project}:sites[3].repositries': unknown key; did you mean repositories?`);
+    // A RunError: the Node language host prints it without a stack trace (sdk/nodejs/cmd/run/run.ts).
+    expect(typo).toThrow(pulumi.RunError);
   });
   it("a duplicate site", () => {
-    expect(withSites([s("a1234"), s("a1234")])).toThrow(`'${project}:sites[1].name: "a1234" is already sites[0]`);
+    expect(withSites([s("a1234"), s("a1234")])).toThrow(`'${project}:sites[1].name': "a1234" is already sites[0]`);
   });
   it("a typo in a hub key", () => {
-    expect(withSites([s("a1234")], { [`${project}:registry`]: "x" })).toThrow(
-      `Configuration '${project}:registry': unknown key; did you mean registries?`,
-    );
+    const typo = withSites([s("a1234")], { [`${project}:registry`]: "x" });
+    expect(typo).toThrow(`Configuration '${project}:registry' is not a key of the hub; did you mean 'registries'?`);
+    expect(typo).toThrow(pulumi.RunError);
   });
 });
 
