@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../plan/model";
-import { diffPlans, renderDiff } from "../plan/diff";
+import { comparePaths, diffPlans, renderDiff } from "../plan/diff";
+import { forcedChanges, underPath } from "../plan/replacements";
 import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../plan/program";
 import { opensslSelfSigned } from "./harness/certificates";
 
@@ -335,6 +336,70 @@ describe("plan helpers", () => {
     );
   });
 
+  it("matches list items by name or key, and orders indexes numerically", async () => {
+    const resource = (inputs: PlannedResource["inputs"]): PlannedResource => ({
+      urn: "urn:pulumi:dev::p::t::n",
+      type: "t",
+      name: "n",
+      parent: null,
+      custom: true,
+      inputs,
+    });
+    const env = (names: string[]) => names.map((name) => ({ name, value: name.toUpperCase() }));
+    // A reordered list of named items is no change at all; a changed item is one row, named.
+    const reordered = await diffPlans(
+      [resource({ env: env(["a", "b", "c"]) })],
+      [resource({ env: env(["c", "a", "b"]) })],
+    );
+    expect(reordered.updated).toEqual([]);
+    const changed = await diffPlans(
+      [resource({ env: env(["a", "b"]) })],
+      [
+        resource({
+          env: [
+            { name: "b", value: "B" },
+            { name: "a", value: "x" },
+          ],
+        }),
+      ],
+    );
+    expect(changed.updated[0].changes).toEqual([{ path: 'env[name="a"].value', before: '"A"', after: '"x"' }]);
+    // Keyed items (tolerations, settings) match by key.
+    const keyed = await diffPlans(
+      [
+        resource({
+          t: [
+            { key: "k1", effect: "NoSchedule" },
+            { key: "k2", effect: "NoSchedule" },
+          ],
+        }),
+      ],
+      [
+        resource({
+          t: [
+            { key: "k2", effect: "NoExecute" },
+            { key: "k1", effect: "NoSchedule" },
+          ],
+        }),
+      ],
+    );
+    expect(keyed.updated[0].changes.map((c) => c.path)).toEqual(['t[key="k2"].effect']);
+    // Without an identity (or with duplicates), by position, in numeric order: [2] before [10].
+    const list = Array.from({ length: 12 }, (_, i) => `v${i}`);
+    const positional = await diffPlans(
+      [resource({ l: list })],
+      [resource({ l: list.map((v, i) => (i === 2 || i === 10 ? `${v}!` : v)) })],
+    );
+    expect(positional.updated[0].changes.map((c) => c.path)).toEqual(["l[2]", "l[10]"]);
+    expect(comparePaths("a[2].b", "a[10].b")).toBeLessThan(0);
+    expect(comparePaths("a[10]", "a[9]")).toBeGreaterThan(0);
+    // A forced-new rule still applies to an item matched by identity.
+    expect(
+      forcedChanges("kubernetes:apps/v1:Deployment", ['spec.selector.matchExpressions[key="tier"].values']),
+    ).toHaveLength(1);
+    expect(underPath('spec.template.spec.containers[name="app"].image', "spec.template.spec.containers[*]")).toBe(true);
+  });
+
   it("loads the stack config: secure values become a placeholder secret, objects and numbers JSON", () => {
     const settings = loadProgram(fixture);
     expect(settings).toEqual({
@@ -350,7 +415,15 @@ describe("plan helpers", () => {
       },
       secretKeys: ["plan-fixture:registryPassword"],
     });
-    expect(() => loadProgram(fixture, "nope")).toThrow(/no stack config .*Pulumi\.nope\.yaml for --stack nope/);
+    expect(() => loadProgram(fixture, "nope")).toThrow(
+      /^no stack config Pulumi\.nope\.yaml in .* for --stack nope; the stack files there are Pulumi\.bad\.yaml, Pulumi\.changed\.yaml, Pulumi\.dev\.yaml \(--stack bad\)$/,
+    );
+    // No --stack and no Pulumi.dev.yaml: name the stacks there are (the root program has example stacks only).
+    expect(() => loadProgram(repo)).toThrow(
+      "no --stack given and no Pulumi.dev.yaml in " +
+        `${repo}; the stack files there are Pulumi.example.yaml, Pulumi.example-certificate.yaml: ` +
+        "pass --stack example or --stack example-certificate",
+    );
     expect(() => loadProgram(__dirname)).toThrow(/no Pulumi\.yaml in/);
   });
 
