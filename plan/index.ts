@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
-import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./program";
+import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "./program";
 import { unknownSecretConfig } from "./secrets";
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
@@ -230,10 +230,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   let output: string | undefined;
   let entry: string | undefined;
   let out: string | undefined;
+  let hint = "";
   try {
     const options = parseArgs(argv);
     const base = process.env.INIT_CWD ?? process.cwd();
     out = options.out === undefined ? undefined : path.resolve(base, options.out);
+    hint = missingStackHint(path.resolve(base, options.programDir), options.stack);
     const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
     const previous =
       options.diff === undefined
@@ -267,7 +269,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log = consoleLog;
   }
   if (firstError !== undefined) {
-    process.stderr.write(`${describeError(firstError, entry)}\n`);
+    const [first, ...rest] = describeError(firstError, entry).split("\n");
+    process.stderr.write([`${first}${hint}`, ...rest].join("\n") + "\n");
     return 1;
   }
   if (out !== undefined) {

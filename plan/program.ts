@@ -90,6 +90,34 @@ function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } 
   return { value, secret: false };
 }
 
+/** The stacks of a program: the `<name>` of every `Pulumi.<name>.yaml` in its directory, sorted. */
+export function stackNames(programDir: string): string[] {
+  return fs
+    .readdirSync(programDir)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/**
+ * When a plan run without `--stack` fails and the program has no `Pulumi.dev.yaml` (so it ran on the project's
+ * defaults alone), the stacks it could have used, as the end of the error line; otherwise "".
+ */
+export function missingStackHint(programDir: string, requestedStack: string | undefined): string {
+  if (
+    requestedStack !== undefined ||
+    !fs.existsSync(programDir) ||
+    fs.existsSync(path.join(programDir, "Pulumi.dev.yaml"))
+  ) {
+    return "";
+  }
+  const stacks = stackNames(programDir);
+  return stacks.length === 0
+    ? ""
+    : ` (no --stack was given and there is no Pulumi.dev.yaml, so only the project's defaults applied; ` +
+        `the stack files are ${stacks.map((name) => `Pulumi.${name}.yaml`).join(", ")}: pass --stack ${stacks.join(" or --stack ")})`;
+}
+
 /** Loads `Pulumi.yaml` (name, main, project config defaults) and `Pulumi.<stack>.yaml` from `programDir`. */
 export function loadProgram(programDir: string, requestedStack?: string): ProgramSettings {
   const projectFile = path.join(programDir, "Pulumi.yaml");
@@ -100,26 +128,14 @@ export function loadProgram(programDir: string, requestedStack?: string): Progra
   const project = String(projectYaml.name ?? path.basename(programDir));
   const stack = requestedStack ?? "dev";
   const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(stackFile)) {
-    // Like `pulumi preview` without a selected stack: name the stacks there are, so the next command works.
-    const stacks = fs
-      .readdirSync(programDir)
-      .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-      .filter((name): name is string => name !== undefined)
-      .sort();
-    const files = stacks.map((name) => `Pulumi.${name}.yaml`).join(", ");
-    if (requestedStack !== undefined) {
-      throw new Error(
-        `no stack config Pulumi.${stack}.yaml in ${programDir} for --stack ${stack}; ` +
-          (stacks.length > 0 ? `the stack files there are ${files} (--stack ${stacks[0]})` : "it has no stack files"),
-      );
-    }
-    if (stacks.length > 0) {
-      throw new Error(
-        `no --stack given and no Pulumi.dev.yaml in ${programDir}; the stack files there are ${files}: ` +
-          `pass --stack ${stacks.join(" or --stack ")}`,
-      );
-    }
+  if (requestedStack !== undefined && !fs.existsSync(stackFile)) {
+    const stacks = stackNames(programDir);
+    throw new Error(
+      `no stack config Pulumi.${stack}.yaml in ${programDir} for --stack ${stack}; ` +
+        (stacks.length > 0
+          ? `the stack files there are ${stacks.map((name) => `Pulumi.${name}.yaml`).join(", ")} (--stack ${stacks[0]})`
+          : "it has no stack files"),
+    );
   }
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const config: { [key: string]: string } = {};

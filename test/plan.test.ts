@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../plan/model";
 import { comparePaths, diffPlans, renderDiff } from "../plan/diff";
 import { forcedChanges, underPath } from "../plan/replacements";
-import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../plan/program";
+import { SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "../plan/program";
 import { opensslSelfSigned } from "./harness/certificates";
 
 const repo = path.resolve(__dirname, "..");
@@ -418,12 +418,14 @@ describe("plan helpers", () => {
     expect(() => loadProgram(fixture, "nope")).toThrow(
       /^no stack config Pulumi\.nope\.yaml in .* for --stack nope; the stack files there are Pulumi\.bad\.yaml, Pulumi\.changed\.yaml, Pulumi\.dev\.yaml \(--stack bad\)$/,
     );
-    // No --stack and no Pulumi.dev.yaml: name the stacks there are (the root program has example stacks only).
-    expect(() => loadProgram(repo)).toThrow(
-      "no --stack given and no Pulumi.dev.yaml in " +
-        `${repo}; the stack files there are Pulumi.example.yaml, Pulumi.example-certificate.yaml: ` +
-        "pass --stack example or --stack example-certificate",
+    // No --stack and no Pulumi.dev.yaml: a failure names the stacks there are (the root program has example
+    // stacks only); a program with a dev stack, or with no stack files, gets no hint.
+    expect(missingStackHint(repo, undefined)).toBe(
+      " (no --stack was given and there is no Pulumi.dev.yaml, so only the project's defaults applied; the stack " +
+        "files are Pulumi.example.yaml, Pulumi.example-certificate.yaml: pass --stack example or --stack example-certificate)",
     );
+    expect(missingStackHint(repo, "example")).toBe("");
+    expect(missingStackHint(fixture, undefined)).toBe("");
     expect(() => loadProgram(__dirname)).toThrow(/no Pulumi\.yaml in/);
   });
 
@@ -501,8 +503,13 @@ describe("the root program's plans (issue: a reviewer sees exactly what a TLS mo
       ].sort(),
     );
     expect(siteDiff.stdout).toContain("0 to delete");
-    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map((m) => m[1]);
+    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*/gm)].map((m) => m[1]);
     expect(updated.sort()).toEqual(["azure-native:kubernetesconfiguration:Extension", "pulumi:pulumi:Stack"].sort());
+    // The extension's protected settings now come from the new certificate: an update, saying so.
+    expect(siteDiff.stdout).toContain(
+      "- ✏️ <code>azure-native:kubernetesconfiguration:Extension</code> **site-extension**: update (depends on " +
+        "<code>tls:index/locallySignedCert:LocallySignedCert</code> **site-extension-tls-server**)",
+    );
     expect(siteDiff.stdout).toContain(
       '| <code>configurationSettings["cert-manager.enabled"]</code> | (none) | <code>"false"</code> |',
     );

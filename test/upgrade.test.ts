@@ -112,13 +112,13 @@ describe("the plan diff marks replacements", () => {
     ];
     expect((await diffPlans(before, tagged)).updated[0].forced).toEqual([]);
     const diff = await diffPlans(before, renamed);
-    expect(diff.updated[0].forced).toEqual([{ path: "registryName", source: "azure-native (URL path parameter)" }]);
+    expect(diff.updated[0].forced).toEqual([{ path: "registryName", source: "ARM path parameter" }]);
     expect(diff.updated[0].deleteBeforeReplace).toBe(true);
     const markdown = renderDiff("Plan", diff);
     expect(markdown).toContain("⚠️ **1 of the updates replaces the resource**, 1 deleting the old one first");
     expect(markdown).toContain(
       "- 🔁 <code>azure-native:containerregistry:Registry</code> **acr**: **replace**, forced by " +
-        "<code>registryName</code> (azure-native (URL path parameter)); ⚠️ **deleted before its replacement is created** (outage)\n",
+        "<code>registryName</code> (ARM path parameter); ⚠️ **deleted before its replacement is created** (outage)\n",
     );
   });
 
