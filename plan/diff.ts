@@ -208,14 +208,19 @@ export async function diffPlans(
     }
   }
 
-  // Each resource's outcome, computed after those of the resources its inputs come from (memoized; a cycle,
-  // impossible in a real program, counts as unchanged).
+  // Each resource's outcome, computed after those of the resources its inputs come from (memoized; the walk is
+  // depth first and sequential, so a dependency still being judged is a cycle, impossible in a real program: it
+  // counts as unchanged rather than waiting on itself).
   const results = new Map<PlannedResource, Promise<PlanUpdate | "create" | "same">>();
+  const judging = new Set<PlannedResource>();
   const outcomeOf = (resource: PlannedResource): Promise<PlanUpdate | "create" | "same"> => {
+    if (judging.has(resource)) {
+      return Promise.resolve("same");
+    }
     let result = results.get(resource);
     if (result === undefined) {
-      results.set(resource, Promise.resolve("same"));
-      result = judge(resource);
+      judging.add(resource);
+      result = judge(resource).finally(() => judging.delete(resource));
       results.set(resource, result);
     }
     return result;
