@@ -112,11 +112,8 @@ describe("the commands the docs show", () => {
   it("each runs as written: exit 0, no error, and the JSON it writes is JSON", () => {
     for (const command of new Set(distinct.flat())) {
       const result = results.get(command)!;
-      expect({ command, code: result.code, errors: result.stderr.match(/^error.*$/gm) }).toEqual({
-        command,
-        code: 0,
-        errors: null,
-      });
+      const errors = result.code === 0 ? result.stderr.match(/^error.*$/gm) : result.stderr.split("\n").slice(0, 10);
+      expect({ command, code: result.code, errors }).toEqual({ command, code: 0, errors: null });
       for (const file of writtenFiles(command).filter((f) => f.endsWith(".json"))) {
         expect(() => JSON.parse(fs.readFileSync(file, "utf8"))).not.toThrow();
       }

@@ -67,7 +67,7 @@ beforeAll(async () => {
     plan(["registry-sync"], path.dirname(example)),
   ]);
   resources = JSON.parse(json.stdout) as PlannedResource[];
-}, 60000);
+}, 120000);
 
 const find = (type: string, name: string) => {
   const found = resources.find((r) => r.type === type && r.name === name);
@@ -265,7 +265,7 @@ describe("a stack whose privateKeyPem is a secure: value (the README's recommend
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 60000);
+  }, 120000);
 });
 
 describe("plan helpers", () => {
@@ -485,7 +485,7 @@ describe("the root program's plans (issue: a reviewer sees exactly what a TLS mo
     fs.writeFileSync(path.join(dir, "example.json"), before.stdout);
     siteDiff = await plan([".", "--stack", "example-certificate", "--diff", path.join(dir, "example.json")]);
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 60000);
+  }, 120000);
 
   it("CertManager → Certificate adds the certificate resources and changes only the extension's settings", () => {
     expect(siteDiff.code).toBe(0);
@@ -533,7 +533,7 @@ describe("examples/nested-hierarchy's plans (issue 14: the whole tree, and a mod
       plan([nested, "--stack", "readonly-onprem", "--diff", path.join(dir, "dev.json")]),
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 60000);
+  }, 120000);
 
   it("shows every connected registry of the tree, with onprem's scope map holding both floors' gateways", () => {
     expect(tree.code).toBe(0);
