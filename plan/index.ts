@@ -216,6 +216,26 @@ function isPulumiError(error: unknown): boolean {
   );
 }
 
+/**
+ * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
+ * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
+ */
+export function readPlan(file: string): PlannedResource[] {
+  const text = fs.readFileSync(file, "utf8");
+  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
+  try {
+    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
+    if (Array.isArray(plan)) {
+      return plan as PlannedResource[];
+    }
+  } catch {
+    // reported below
+  }
+  throw new Error(
+    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
+  );
+}
+
 /** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   let firstError: unknown;
@@ -237,10 +257,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     out = options.out === undefined ? undefined : path.resolve(base, options.out);
     hint = missingStackHint(path.resolve(base, options.programDir), options.stack);
     const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
-    const previous =
-      options.diff === undefined
-        ? undefined
-        : (JSON.parse(fs.readFileSync(path.resolve(base, options.diff), "utf8")) as PlannedResource[]);
+    const previous = options.diff === undefined ? undefined : readPlan(path.resolve(base, options.diff));
     entry = settings.entry;
     const resources = await evaluate(settings);
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -3,8 +3,9 @@
  * `npm run plan -- . --stack example --json > plan.json` put npm's banner into plan.json).
  *
  * Commands are taken from the docs themselves: the lines of ```bash code blocks and the inline code spans that
- * start with `npm run [--silent] plan|fleet`, split at `&&` (the `npm ci` before one is the install step, not
- * run here). A synopsis with placeholders (`<file>`, `[--json]`) is not a command and is skipped. The commands of
+ * start with `npm run [--silent] plan|fleet -- ` (in prose, only those with options: a bare `npm run fleet -- status`
+ * names the command), split at `&&` (the `npm ci` before one is the install step, not run here). A synopsis with
+ * placeholders (`<file>`, `[--json]`) is not a command and is skipped. The commands of
  * one code block run in order, in the repository root, through npm and bash exactly as a reader would type them;
  * blocks run concurrently. Files they write are removed afterwards.
  */
@@ -40,7 +41,9 @@ export function documentedCommands(markdown: string): string[][] {
   const prose = markdown.replace(fence, "");
   for (const [, span] of prose.matchAll(/`([^`\n]+)`/g)) {
     for (const command of span.split("&&").map((part) => part.trim())) {
-      if (commandPattern.test(command) && !isSynopsis(command)) {
+      // In prose, `npm run fleet -- status` names a command; one with options (`--stack x`) shows one.
+      const shown = / -- .*\s--?\w/.test(command);
+      if (commandPattern.test(command) && !isSynopsis(command) && shown) {
         groups.push([command]);
       }
     }
@@ -131,7 +134,7 @@ describe("the commands the docs show", () => {
     expect(
       documentedCommands(
         "```bash\nnpm ci && npm run plan -- a   # note\nnpm test\n```\n" +
-          "Run `npm run plan -- <dir> [--json]` or `npm run fleet -- stacks --hub x.yaml`.\n",
+          "Run `npm run plan -- <dir> [--json]` or `npm run fleet -- stacks --hub x.yaml`, see `npm run fleet -- status`.\n",
       ),
     ).toEqual([["npm run plan -- a"], ["npm run fleet -- stacks --hub x.yaml"]]);
   });

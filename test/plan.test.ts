@@ -13,6 +13,7 @@ import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "..
 import { comparePaths, diffPlans, renderDiff } from "../plan/diff";
 import { forcedChanges, underPath } from "../plan/replacements";
 import { SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "../plan/program";
+import { readPlan } from "../plan/index";
 import { opensslSelfSigned } from "./harness/certificates";
 
 const repo = path.resolve(__dirname, "..");
@@ -439,6 +440,21 @@ describe("plan helpers", () => {
     expect(settings.entry).toBe(path.join(dir, "program"));
     expect(settings.config).toEqual({ "site:size": "3", "site:region": "west" });
     expect(settings.secretKeys).toEqual([]);
+  });
+
+  it("reads an old plan for --diff even after npm's banner, and says what is wrong with anything else", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-plan-"));
+    const file = path.join(dir, "plan.json");
+    fs.writeFileSync(
+      file,
+      '\n> edge-registry@0.1.0 plan\n> node -r ./bin/register.js bin/plan.ts . --json\n\n[{"urn":"u"}]\n',
+    );
+    expect(readPlan(file)).toEqual([{ urn: "u" }]);
+    fs.writeFileSync(file, "{}");
+    expect(() => readPlan(file)).toThrow(
+      `${file} is not a plan: write one with npm run plan -- <program dir> --json --out plan.json`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("parses arguments and rejects bad ones with the usage", () => {
