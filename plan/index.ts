@@ -1,7 +1,7 @@
 /**
  * Offline plan: what `pulumi preview` would create, without cloud credentials or the Pulumi CLI.
  *
- *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]
+ *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]
  *
  * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
  * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
@@ -12,10 +12,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, redactObject, treeOrder, urnKey } from "./model";
+import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
-import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, parseArgs } from "./program";
+import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "./program";
 import { unknownSecretConfig } from "./secrets";
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
@@ -37,6 +37,10 @@ interface RegisterRequest {
   getDeletebeforereplace?(): boolean;
   getReplaceonchangesList?(): string[];
   getAliasesList?(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+  getDependenciesList?(): string[];
+  getPropertydependenciesMap?(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
 }
 interface ReadRequest extends RegisterRequest {
   getProperties(): Struct | undefined;
@@ -79,7 +83,34 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
       ...(read ? { read: true } : {}),
       inputs: redactObject(object?.toJavaScript(), secrets),
       ...replacementOptions(req),
+      ...dependencyLists(req),
     });
+  };
+  /**
+   * What the resource depends on, as the engine receives it: `dependsOn` and every resource an input came from
+   * (`dependencies`), and per top-level input the resources its value came from (`propertyDependencies`).
+   */
+  const dependencyLists = (req: RegisterRequest): Partial<PlannedResource> => {
+    const result: Partial<PlannedResource> = {};
+    const dependencies = [...new Set(req.getDependenciesList?.() ?? [])].sort(compare);
+    if (dependencies.length > 0) {
+      result.dependencies = dependencies;
+    }
+    const byProperty: { [property: string]: string[] } = {};
+    req.getPropertydependenciesMap?.()?.forEach((value, key) => {
+      const urns = [...new Set(value.getUrnsList())].sort(compare);
+      if (urns.length > 0) {
+        byProperty[key] = urns;
+      }
+    });
+    if (Object.keys(byProperty).length > 0) {
+      result.propertyDependencies = Object.fromEntries(
+        Object.keys(byProperty)
+          .sort(compare)
+          .map((key) => [key, byProperty[key]]),
+      );
+    }
+    return result;
   };
   /** The options that decide how the engine replaces the resource, and its aliases as keys. */
   const replacementOptions = (req: RegisterRequest): Partial<PlannedResource> => {
@@ -185,6 +216,26 @@ function isPulumiError(error: unknown): boolean {
   );
 }
 
+/**
+ * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
+ * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
+ */
+export function readPlan(file: string): PlannedResource[] {
+  const text = fs.readFileSync(file, "utf8");
+  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
+  try {
+    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
+    if (Array.isArray(plan)) {
+      return plan as PlannedResource[];
+    }
+  } catch {
+    // reported below
+  }
+  throw new Error(
+    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
+  );
+}
+
 /** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   let firstError: unknown;
@@ -198,14 +249,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log = console.error;
   let output: string | undefined;
   let entry: string | undefined;
+  let out: string | undefined;
+  let hint = "";
   try {
     const options = parseArgs(argv);
     const base = process.env.INIT_CWD ?? process.cwd();
+    out = options.out === undefined ? undefined : path.resolve(base, options.out);
+    hint = missingStackHint(path.resolve(base, options.programDir), options.stack);
     const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
-    const previous =
-      options.diff === undefined
-        ? undefined
-        : (JSON.parse(fs.readFileSync(path.resolve(base, options.diff), "utf8")) as PlannedResource[]);
+    const previous = options.diff === undefined ? undefined : readPlan(path.resolve(base, options.diff));
     entry = settings.entry;
     const resources = await evaluate(settings);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -216,7 +268,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (firstError === undefined) {
       if (previous !== undefined) {
         const heading = `Offline plan: ${settings.project} (${settings.stack})`;
-        output = renderDiff(heading, diffPlans(previous, resources));
+        output = renderDiff(heading, await diffPlans(previous, resources));
       } else if (options.json) {
         output =
           JSON.stringify(
@@ -234,10 +286,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log = consoleLog;
   }
   if (firstError !== undefined) {
-    process.stderr.write(`${describeError(firstError, entry)}\n`);
+    const [first, ...rest] = describeError(firstError, entry).split("\n");
+    process.stderr.write([`${first}${hint}`, ...rest].join("\n") + "\n");
     return 1;
   }
-  process.stdout.write(output ?? "");
+  if (out !== undefined) {
+    fs.writeFileSync(out, output ?? "");
+  } else {
+    process.stdout.write(output ?? "");
+  }
   return 0;
 }
 

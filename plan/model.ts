@@ -33,6 +33,10 @@ export interface PlannedResource {
   deleteBeforeReplace?: boolean;
   /** The `replaceOnChanges` option, when set. */
   replaceOnChanges?: string[];
+  /** Every resource it depends on (`dependsOn` and the sources of its inputs), by URN. */
+  dependencies?: string[];
+  /** Per top-level input, the resources its value came from (by URN): a replaced one makes that input unknown. */
+  propertyDependencies?: { [property: string]: string[] };
   /**
    * The resource's aliases, as keys ({@link resourceKey}); only in memory (the plan being compared), not in
    * `--json` output, where azure-native's API-version type aliases would add two dozen lines per resource.

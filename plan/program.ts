@@ -18,11 +18,14 @@ export interface PlanOptions {
   stack?: string;
   json: boolean;
   diff?: string;
+  /** Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). */
+  out?: string;
 }
 
 /** Parses `argv` (without node and script); throws a usage message on bad arguments. */
 export function parseArgs(argv: readonly string[]): PlanOptions {
-  const usage = "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>]";
+  const usage =
+    "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]";
   const options: Partial<PlanOptions> = { json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -38,6 +41,8 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
       options.json = true;
     } else if (arg === "--diff") {
       options.diff = value();
+    } else if (arg === "--out" || arg === "-o") {
+      options.out = value();
     } else if (arg.startsWith("-") || options.programDir !== undefined) {
       throw new Error(`unexpected argument ${arg}; ${usage}`);
     } else {
@@ -85,6 +90,34 @@ function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } 
   return { value, secret: false };
 }
 
+/** The stacks of a program: the `<name>` of every `Pulumi.<name>.yaml` in its directory, sorted. */
+export function stackNames(programDir: string): string[] {
+  return fs
+    .readdirSync(programDir)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/**
+ * When a plan run without `--stack` fails and the program has no `Pulumi.dev.yaml` (so it ran on the project's
+ * defaults alone), the stacks it could have used, as the end of the error line; otherwise "".
+ */
+export function missingStackHint(programDir: string, requestedStack: string | undefined): string {
+  if (
+    requestedStack !== undefined ||
+    !fs.existsSync(programDir) ||
+    fs.existsSync(path.join(programDir, "Pulumi.dev.yaml"))
+  ) {
+    return "";
+  }
+  const stacks = stackNames(programDir);
+  return stacks.length === 0
+    ? ""
+    : ` (no --stack was given and there is no Pulumi.dev.yaml, so only the project's defaults applied; ` +
+        `the stack files are ${stacks.map((name) => `Pulumi.${name}.yaml`).join(", ")}: pass --stack ${stacks.join(" or --stack ")})`;
+}
+
 /** Loads `Pulumi.yaml` (name, main, project config defaults) and `Pulumi.<stack>.yaml` from `programDir`. */
 export function loadProgram(programDir: string, requestedStack?: string): ProgramSettings {
   const projectFile = path.join(programDir, "Pulumi.yaml");
@@ -96,7 +129,13 @@ export function loadProgram(programDir: string, requestedStack?: string): Progra
   const stack = requestedStack ?? "dev";
   const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
   if (requestedStack !== undefined && !fs.existsSync(stackFile)) {
-    throw new Error(`no stack config ${stackFile} for --stack ${stack}`);
+    const stacks = stackNames(programDir);
+    throw new Error(
+      `no stack config Pulumi.${stack}.yaml in ${programDir} for --stack ${stack}; ` +
+        (stacks.length > 0
+          ? `the stack files there are ${stacks.map((name) => `Pulumi.${name}.yaml`).join(", ")} (--stack ${stacks[0]})`
+          : "it has no stack files"),
+    );
   }
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const config: { [key: string]: string } = {};

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { EdgeRegistrySite } from "../components";
-import { readSiteConfig } from "./siteConfig";
+import { asConfigError, readSiteConfig } from "./siteConfig";
 import { deployHubSite } from "../fleet/site";
 
 const config = new pulumi.Config();
@@ -21,16 +21,20 @@ const kubernetes = kubeconfig ? new Provider("cluster", { kubeconfig }) : undefi
 const stackName = `edge${pulumi.getStack().replace(/[^a-zA-Z0-9]/g, "")}`.slice(0, 40);
 function standalone(): EdgeRegistrySite {
   if (config.get("siteName") !== undefined) {
-    throw new Error(
+    throw new pulumi.RunError(
       `Configuration '${config.name}:siteName' names a site of a hub: set hubStack too, or remove siteName.`,
     );
   }
   const args = readSiteConfig(config);
-  return new EdgeRegistrySite(
-    "site",
-    { ...args, connectedRegistryName: args.connectedRegistryName ?? stackName },
-    kubernetes ? { providers: [kubernetes] } : undefined,
-  );
+  try {
+    return new EdgeRegistrySite(
+      "site",
+      { ...args, connectedRegistryName: args.connectedRegistryName ?? stackName },
+      kubernetes ? { providers: [kubernetes] } : undefined,
+    );
+  } catch (error) {
+    throw asConfigError(config, error); // the argument is the config key of the same name: one error line, no stack
+  }
 }
 const site = hubStack === undefined ? standalone() : undefined;
 const fleetSite = hubStack === undefined ? undefined : deployHubSite(config, hubStack, kubernetes);

@@ -1,8 +1,14 @@
 /**
  * Reads an {@link EdgeRegistrySiteArgs} from stack config (`pulumi config set <key> <value>`, secrets with
  * `--secret`). A missing or wrong key fails with a message naming the key, as `pulumi preview` shows it.
+ *
+ * Every error here is a `pulumi.RunError`: the Node language host prints a RunError's message alone, as
+ * `error: <message>`, where any other error thrown by a program prints "Running program ... failed with an
+ * unhandled exception" and a stack trace (pulumi/pulumi `sdk/nodejs/cmd/run/run.ts`, the uncaught-exception
+ * handler: "Always hide the stack for RunErrors").
  */
 import * as pulumi from "@pulumi/pulumi";
+import { suggestion } from "../components/lib/suggestion";
 import {
   ClusterType,
   ConnectedRegistryLogLevel,
@@ -100,7 +106,7 @@ export function getEnum<E extends string>(
   }
   const allowed = Object.values(values);
   if (!allowed.includes(value as E)) {
-    throw new Error(
+    throw new pulumi.RunError(
       `Configuration '${config.name}:${key}' is "${value}"; use one of ${allowed.join(", ")} (pulumi config set ${key} <value>).`,
     );
   }
@@ -114,24 +120,52 @@ export function getStringList(config: pulumi.Config, key: string): string[] | un
     return undefined;
   }
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new Error(
+    throw new pulumi.RunError(
       `Configuration '${config.name}:${key}' must be a list of strings, e.g. pulumi config set --path '${key}[0]' hello-world.`,
     );
   }
   return value;
 }
 
-/** Fails on keys in the program's namespace that it does not read (usually a typo). */
+/**
+ * Fails on keys in the program's namespace that it does not read (usually a typo): one line naming the first
+ * such key and the nearest valid one.
+ */
 export function checkUnknownKeys(config: pulumi.Config): void {
   const prefix = `${config.name}:`;
   const known = new Set<string>(siteConfigKeys);
-  const all = Object.keys(pulumi.runtime.allConfig());
+  const all = Object.keys(pulumi.runtime.allConfig()).sort();
   const unknown = all.filter((k) => k.startsWith(prefix) && !known.has(k.slice(prefix.length)));
   if (unknown.length > 0) {
-    throw new Error(
-      `Unknown configuration ${unknown.map((k) => `'${k}'`).join(", ")}; the keys are: ${siteConfigKeys.join(", ")}.`,
+    const key = unknown[0].slice(prefix.length);
+    const near = suggestion(key, siteConfigKeys);
+    const others =
+      unknown.length > 1 ? ` (and ${unknown.length - 1} more unknown key${unknown.length > 2 ? "s" : ""})` : "";
+    throw new pulumi.RunError(
+      `Configuration '${unknown[0]}' is not a key of this program${others}; ` +
+        (near !== undefined
+          ? `did you mean '${near}'? (pulumi config rm ${key}; pulumi config set ${near} <value>)`
+          : "Pulumi.example.yaml at the repository root shows every key."),
     );
   }
+}
+
+/**
+ * An argument error of the site's components as a configuration error: the root program passes its config keys
+ * through as arguments of the same name, so `registryName` names both. Other errors are returned unchanged.
+ */
+export function asConfigError(config: pulumi.Config, error: unknown): unknown {
+  if (pulumi.InputPropertyError.isInstance(error)) {
+    const key = error.propertyPath.split(/[.[]/)[0];
+    const setting = (siteConfigKeys as readonly string[]).includes(key)
+      ? `Configuration '${config.name}:${key}'`
+      : error.propertyPath;
+    const reason = error.reason.startsWith(`${error.propertyPath}: `)
+      ? error.reason.slice(error.propertyPath.length + 2)
+      : error.reason;
+    return new pulumi.RunError(`${setting}: ${reason}`);
+  }
+  return error;
 }
 
 /** The bring-your-own certificate from stack config (`certificatePem` + secret `privateKeyPem`), both or neither. */
@@ -139,7 +173,7 @@ export function readCertificateConfig(config: pulumi.Config): TlsCertificate | u
   const certificatePem = config.get("certificatePem");
   const privateKeyPem = config.getSecret("privateKeyPem");
   if ((certificatePem === undefined) !== (privateKeyPem === undefined)) {
-    throw new Error(
+    throw new pulumi.RunError(
       `Configuration '${config.name}:${certificatePem === undefined ? "certificatePem" : "privateKeyPem"}' is missing: set both certificatePem and privateKeyPem (the key with --secret), or neither.`,
     );
   }

@@ -10,8 +10,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../plan/model";
-import { diffPlans, renderDiff } from "../plan/diff";
-import { SECRET_PLACEHOLDER, loadProgram, parseArgs } from "../plan/program";
+import { comparePaths, diffPlans, renderDiff } from "../plan/diff";
+import { forcedChanges, underPath } from "../plan/replacements";
+import { SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "../plan/program";
+import { readPlan } from "../plan/index";
 import { opensslSelfSigned } from "./harness/certificates";
 
 const repo = path.resolve(__dirname, "..");
@@ -66,7 +68,7 @@ beforeAll(async () => {
     plan(["registry-sync"], path.dirname(example)),
   ]);
   resources = JSON.parse(json.stdout) as PlannedResource[];
-}, 60000);
+}, 120000);
 
 const find = (type: string, name: string) => {
   const found = resources.find((r) => r.type === type && r.name === name);
@@ -264,7 +266,7 @@ describe("a stack whose privateKeyPem is a secure: value (the README's recommend
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 60000);
+  }, 120000);
 });
 
 describe("plan helpers", () => {
@@ -311,7 +313,7 @@ describe("plan helpers", () => {
     ).toBe("pulumi:pulumi:Stack");
   });
 
-  it("diffs added and removed properties, and reports no changes as such", () => {
+  it("diffs added and removed properties, and reports no changes as such", async () => {
     const resource = (inputs: PlannedResource["inputs"]): PlannedResource => ({
       urn: "urn:pulumi:dev::p::t::n",
       type: "t",
@@ -320,16 +322,83 @@ describe("plan helpers", () => {
       custom: true,
       inputs,
     });
-    const changes = diffPlans([resource({ a: 1, b: { "x.y": [] } })], [resource({ b: { "x.y": ["v"] }, c: SECRET })]);
+    const changes = await diffPlans(
+      [resource({ a: 1, b: { "x.y": [] } })],
+      [resource({ b: { "x.y": ["v"] }, c: SECRET })],
+    );
     expect(changes.updated[0].changes).toEqual([
       { path: "a", before: "1", after: undefined },
       { path: 'b["x.y"]', before: "[]", after: undefined },
       { path: 'b["x.y"][0]', before: undefined, after: '"v"' },
       { path: "c", before: undefined, after: "[secret]" },
     ]);
-    expect(renderDiff("Plan", diffPlans([resource({ a: 1 })], [resource({ a: 1 })]))).toBe(
+    expect(renderDiff("Plan", await diffPlans([resource({ a: 1 })], [resource({ a: 1 })]))).toBe(
       "### Plan\n\nNo changes (1 resources unchanged).\n",
     );
+  });
+
+  it("matches list items by name or key, and orders indexes numerically", async () => {
+    const resource = (inputs: PlannedResource["inputs"]): PlannedResource => ({
+      urn: "urn:pulumi:dev::p::t::n",
+      type: "t",
+      name: "n",
+      parent: null,
+      custom: true,
+      inputs,
+    });
+    const env = (names: string[]) => names.map((name) => ({ name, value: name.toUpperCase() }));
+    // A reordered list of named items is no change at all; a changed item is one row, named.
+    const reordered = await diffPlans(
+      [resource({ env: env(["a", "b", "c"]) })],
+      [resource({ env: env(["c", "a", "b"]) })],
+    );
+    expect(reordered.updated).toEqual([]);
+    const changed = await diffPlans(
+      [resource({ env: env(["a", "b"]) })],
+      [
+        resource({
+          env: [
+            { name: "b", value: "B" },
+            { name: "a", value: "x" },
+          ],
+        }),
+      ],
+    );
+    expect(changed.updated[0].changes).toEqual([{ path: 'env[name="a"].value', before: '"A"', after: '"x"' }]);
+    // Keyed items (tolerations, settings) match by key.
+    const keyed = await diffPlans(
+      [
+        resource({
+          t: [
+            { key: "k1", effect: "NoSchedule" },
+            { key: "k2", effect: "NoSchedule" },
+          ],
+        }),
+      ],
+      [
+        resource({
+          t: [
+            { key: "k2", effect: "NoExecute" },
+            { key: "k1", effect: "NoSchedule" },
+          ],
+        }),
+      ],
+    );
+    expect(keyed.updated[0].changes.map((c) => c.path)).toEqual(['t[key="k2"].effect']);
+    // Without an identity (or with duplicates), by position, in numeric order: [2] before [10].
+    const list = Array.from({ length: 12 }, (_, i) => `v${i}`);
+    const positional = await diffPlans(
+      [resource({ l: list })],
+      [resource({ l: list.map((v, i) => (i === 2 || i === 10 ? `${v}!` : v)) })],
+    );
+    expect(positional.updated[0].changes.map((c) => c.path)).toEqual(["l[2]", "l[10]"]);
+    expect(comparePaths("a[2].b", "a[10].b")).toBeLessThan(0);
+    expect(comparePaths("a[10]", "a[9]")).toBeGreaterThan(0);
+    // A forced-new rule still applies to an item matched by identity.
+    expect(
+      forcedChanges("kubernetes:apps/v1:Deployment", ['spec.selector.matchExpressions[key="tier"].values']),
+    ).toHaveLength(1);
+    expect(underPath('spec.template.spec.containers[name="app"].image', "spec.template.spec.containers[*]")).toBe(true);
   });
 
   it("loads the stack config: secure values become a placeholder secret, objects and numbers JSON", () => {
@@ -347,7 +416,17 @@ describe("plan helpers", () => {
       },
       secretKeys: ["plan-fixture:registryPassword"],
     });
-    expect(() => loadProgram(fixture, "nope")).toThrow(/no stack config .*Pulumi\.nope\.yaml for --stack nope/);
+    expect(() => loadProgram(fixture, "nope")).toThrow(
+      /^no stack config Pulumi\.nope\.yaml in .* for --stack nope; the stack files there are Pulumi\.bad\.yaml, Pulumi\.changed\.yaml, Pulumi\.dev\.yaml \(--stack bad\)$/,
+    );
+    // No --stack and no Pulumi.dev.yaml: a failure names the stacks there are (the root program has example
+    // stacks only); a program with a dev stack, or with no stack files, gets no hint.
+    expect(missingStackHint(repo, undefined)).toBe(
+      " (no --stack was given and there is no Pulumi.dev.yaml, so only the project's defaults applied; the stack " +
+        "files are Pulumi.example.yaml, Pulumi.example-certificate.yaml: pass --stack example or --stack example-certificate)",
+    );
+    expect(missingStackHint(repo, "example")).toBe("");
+    expect(missingStackHint(fixture, undefined)).toBe("");
     expect(() => loadProgram(__dirname)).toThrow(/no Pulumi\.yaml in/);
   });
 
@@ -361,6 +440,21 @@ describe("plan helpers", () => {
     expect(settings.entry).toBe(path.join(dir, "program"));
     expect(settings.config).toEqual({ "site:size": "3", "site:region": "west" });
     expect(settings.secretKeys).toEqual([]);
+  });
+
+  it("reads an old plan for --diff even after npm's banner, and says what is wrong with anything else", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-plan-"));
+    const file = path.join(dir, "plan.json");
+    fs.writeFileSync(
+      file,
+      '\n> edge-registry@0.1.0 plan\n> node -r ./bin/register.js bin/plan.ts . --json\n\n[{"urn":"u"}]\n',
+    );
+    expect(readPlan(file)).toEqual([{ urn: "u" }]);
+    fs.writeFileSync(file, "{}");
+    expect(() => readPlan(file)).toThrow(
+      `${file} is not a plan: write one with npm run plan -- <program dir> --json --out plan.json`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("parses arguments and rejects bad ones with the usage", () => {
@@ -407,7 +501,7 @@ describe("the root program's plans (issue: a reviewer sees exactly what a TLS mo
     fs.writeFileSync(path.join(dir, "example.json"), before.stdout);
     siteDiff = await plan([".", "--stack", "example-certificate", "--diff", path.join(dir, "example.json")]);
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 60000);
+  }, 120000);
 
   it("CertManager → Certificate adds the certificate resources and changes only the extension's settings", () => {
     expect(siteDiff.code).toBe(0);
@@ -425,8 +519,13 @@ describe("the root program's plans (issue: a reviewer sees exactly what a TLS mo
       ].sort(),
     );
     expect(siteDiff.stdout).toContain("0 to delete");
-    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map((m) => m[1]);
+    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*/gm)].map((m) => m[1]);
     expect(updated.sort()).toEqual(["azure-native:kubernetesconfiguration:Extension", "pulumi:pulumi:Stack"].sort());
+    // The extension's protected settings now come from the new certificate: an update, saying so.
+    expect(siteDiff.stdout).toContain(
+      "- ✏️ <code>azure-native:kubernetesconfiguration:Extension</code> **site-extension**: update (depends on " +
+        "<code>tls:index/locallySignedCert:LocallySignedCert</code> **site-extension-tls-server**)",
+    );
     expect(siteDiff.stdout).toContain(
       '| <code>configurationSettings["cert-manager.enabled"]</code> | (none) | <code>"false"</code> |',
     );
@@ -450,7 +549,7 @@ describe("examples/nested-hierarchy's plans (issue 14: the whole tree, and a mod
       plan([nested, "--stack", "readonly-onprem", "--diff", path.join(dir, "dev.json")]),
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 60000);
+  }, 120000);
 
   it("shows every connected registry of the tree, with onprem's scope map holding both floors' gateways", () => {
     expect(tree.code).toBe(0);

@@ -6,7 +6,7 @@ import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram } from "../plan/program";
-import { readSiteConfig } from "../program/siteConfig";
+import { asConfigError, readSiteConfig } from "../program/siteConfig";
 
 const root = path.join(__dirname, "..");
 const project = pulumi.getProject();
@@ -52,15 +52,31 @@ it("deploys a whole site from Pulumi.example.yaml", async () => {
   expect(await pulumi.isSecret(program.connectionString)).toBe(true);
 });
 
+/**
+ * Runs `read` and returns its error, checking that it is a `pulumi.RunError` on one line: the Node language host
+ * prints a RunError's message alone (`error: <message>`), any other error with a stack trace
+ * (pulumi/pulumi sdk/nodejs/cmd/run/run.ts).
+ */
+function configError(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    const message = (error as Error).message.split("\n")[0];
+    return message;
+  }
+  throw new Error("no error");
+}
+
 describe("config errors name the key", () => {
   const valid = () => exampleConfig();
   it("a missing required key", () => {
     const values = valid();
     delete values[`${project}:clusterName`];
-    expect(() => readSiteConfig(withConfig(values))).toThrow(`${project}:clusterName`);
+    expect(configError(() => readSiteConfig(withConfig(values)))).toContain(`'${project}:clusterName'`);
   });
   it("an unknown enum value, with the allowed ones", () => {
-    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:tlsMode`]: "Https" }))).toThrow(
+    expect(configError(() => readSiteConfig(withConfig({ ...valid(), [`${project}:tlsMode`]: "Https" })))).toMatch(
       /'edge-registry:tlsMode' is "Https"; use one of CertManager, PreinstalledCertManager, Certificate, KubernetesSecret/,
     );
   });
@@ -78,19 +94,38 @@ describe("config errors name the key", () => {
     );
   });
   it("a list given as a string", () => {
-    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:repositories`]: "hello-world" }))).toThrow(
-      /'edge-registry:repositories'/,
+    expect(
+      configError(() => readSiteConfig(withConfig({ ...valid(), [`${project}:repositories`]: "hello-world" }))),
+    ).toMatch(/'edge-registry:repositories'/);
+  });
+  it("a typo in a key: one line naming it and the nearest key, not the list of every key", () => {
+    const message = configError(() => readSiteConfig(withConfig({ ...valid(), [`${project}:clusterNmae`]: "x" })));
+    expect(message).toBe(
+      "Configuration 'edge-registry:clusterNmae' is not a key of this program; did you mean 'clusterName'? " +
+        "(pulumi config rm clusterNmae; pulumi config set clusterName <value>)",
+    );
+    const far = configError(() => readSiteConfig(withConfig({ ...valid(), [`${project}:zzz`]: "x" })));
+    expect(far).toBe(
+      "Configuration 'edge-registry:zzz' is not a key of this program; Pulumi.example.yaml at the repository root shows every key.",
     );
   });
-  it("a typo in a key", () => {
-    expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:clusterNmae`]: "x" }))).toThrow(
-      /Unknown configuration 'edge-registry:clusterNmae'/,
-    );
+  it("a value a component refuses names the config key (the argument of the same name)", () => {
+    const refused = new pulumi.InputPropertyError({
+      propertyPath: "registryName",
+      reason: 'registryName: "my-acr" is not valid.',
+    });
+    const error = asConfigError(withConfig(valid()), refused) as Error;
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(`Configuration '${project}:registryName': "my-acr" is not valid.`);
+    const other = new Error("boom");
+    expect(asConfigError(withConfig(valid()), other)).toBe(other);
   });
   it("a certificate without its key", () => {
-    expect(() =>
-      readSiteConfig(withConfig({ ...valid(), [`${project}:certificatePem`]: "-----BEGIN CERTIFICATE-----" })),
-    ).toThrow(/'edge-registry:privateKeyPem' is missing/);
+    expect(
+      configError(() =>
+        readSiteConfig(withConfig({ ...valid(), [`${project}:certificatePem`]: "-----BEGIN CERTIFICATE-----" })),
+      ),
+    ).toMatch(/'edge-registry:privateKeyPem' is missing/);
   });
   it("a boolean that is not one", () => {
     expect(() => readSiteConfig(withConfig({ ...valid(), [`${project}:trustDistribution`]: "nope" }))).toThrow(

@@ -99,7 +99,7 @@ describe("the plan diff marks replacements", () => {
     ]);
   });
 
-  it("a changed path parameter forces a replacement; a tag does not", () => {
+  it("a changed path parameter forces a replacement; a tag does not", async () => {
     const before = [resource(REGISTRY, "acr", { registryName: "old01", resourceGroupName: "rg", tags: { a: "1" } })];
     const tagged = [resource(REGISTRY, "acr", { registryName: "old01", resourceGroupName: "rg", tags: { a: "2" } })];
     const renamed = [
@@ -110,28 +110,28 @@ describe("the plan diff marks replacements", () => {
         { deleteBeforeReplace: true },
       ),
     ];
-    expect(diffPlans(before, tagged).updated[0].forced).toEqual([]);
-    const diff = diffPlans(before, renamed);
-    expect(diff.updated[0].forced).toEqual([{ path: "registryName", source: "azure-native (URL path parameter)" }]);
+    expect((await diffPlans(before, tagged)).updated[0].forced).toEqual([]);
+    const diff = await diffPlans(before, renamed);
+    expect(diff.updated[0].forced).toEqual([{ path: "registryName", source: "ARM path parameter" }]);
     expect(diff.updated[0].deleteBeforeReplace).toBe(true);
     const markdown = renderDiff("Plan", diff);
     expect(markdown).toContain("⚠️ **1 of the updates replaces the resource**, 1 deleting the old one first");
     expect(markdown).toContain(
       "- 🔁 <code>azure-native:containerregistry:Registry</code> **acr**: **replace**, forced by " +
-        "<code>registryName</code> (azure-native (URL path parameter)); ⚠️ **deleted before its replacement is created** (outage)\n",
+        "<code>registryName</code> (ARM path parameter); ⚠️ **deleted before its replacement is created** (outage)\n",
     );
   });
 
-  it("Kubernetes: the provider's immutable fields, and delete-before-replace for named objects", () => {
+  it("Kubernetes: the provider's immutable fields, and delete-before-replace for named objects", async () => {
     const deployment = (app: string, name?: string) =>
       resource("kubernetes:apps/v1:Deployment", "web", {
         metadata: name ? { name, namespace: "apps" } : { namespace: "apps" },
         spec: { selector: { matchLabels: { app } }, replicas: 1 },
       });
-    const named = diffPlans([deployment("a", "web")], [deployment("b", "web")]).updated[0];
+    const named = (await diffPlans([deployment("a", "web")], [deployment("b", "web")])).updated[0];
     expect(named.forced.map((f) => f.path)).toEqual(["spec.selector.matchLabels.app"]);
     expect(named.deleteBeforeReplace).toBe(true);
-    const autoNamed = diffPlans([deployment("a")], [deployment("b")]).updated[0];
+    const autoNamed = (await diffPlans([deployment("a")], [deployment("b")])).updated[0];
     expect(autoNamed.deleteBeforeReplace).toBe(false);
     expect(
       forcedChanges("kubernetes:apps/v1:Deployment", ["spec.replicas", "spec.template.spec.containers[0].image"]),
@@ -139,12 +139,12 @@ describe("the plan diff marks replacements", () => {
     expect(forcedChanges("kubernetes:core/v1:Secret", ['data[".dockerconfigjson"]'])).toHaveLength(1);
   });
 
-  it("honours the resource's own replaceOnChanges option", () => {
+  it("honours the resource's own replaceOnChanges option", async () => {
     const before = [resource("tls:index/privateKey:PrivateKey", "key", { rsaBits: 2048 })];
     const after = [
       resource("tls:index/privateKey:PrivateKey", "key", { rsaBits: 4096 }, { replaceOnChanges: ["rsaBits"] }),
     ];
-    expect(diffPlans(before, after).updated[0].forced).toEqual([
+    expect((await diffPlans(before, after)).updated[0].forced).toEqual([
       { path: "rsaBits", source: "replaceOnChanges option" },
     ]);
   });
@@ -162,9 +162,9 @@ describe("the plan diff follows aliases", () => {
   });
   const before = [component(OLD), child(OLD)];
 
-  it("a component whose type changed with an alias moves, and its child follows through the inherited alias", () => {
+  it("a component whose type changed with an alias moves, and its child follows through the inherited alias", async () => {
     const after = [component(NEW, { aliases: [`${OLD}::acr`] }), child(NEW)];
-    const diff = diffPlans(before, after);
+    const diff = await diffPlans(before, after);
     expect(diff.created).toEqual([]);
     expect(diff.deleted).toEqual([]);
     expect(diff.unaliasedMoves).toEqual([]);
@@ -175,8 +175,8 @@ describe("the plan diff follows aliases", () => {
     expect(renderDiff("Plan", diff)).toContain(`URN changed from <code>${OLD}::acr</code> (alias: no replacement)`);
   });
 
-  it("without an alias the same change deletes and creates the registry, and says so", () => {
-    const diff = diffPlans(before, [component(NEW), child(NEW)]);
+  it("without an alias the same change deletes and creates the registry, and says so", async () => {
+    const diff = await diffPlans(before, [component(NEW), child(NEW)]);
     expect(diff.deleted.map((r) => r.type)).toEqual([OLD, REGISTRY]);
     expect(diff.created.map((r) => r.type)).toEqual([NEW, REGISTRY]);
     expect(diff.unaliasedMoves.map((m) => m.after.type)).toEqual([REGISTRY]);

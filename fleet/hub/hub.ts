@@ -71,8 +71,10 @@ export function readHubConfig(config: pulumi.Config): { inventory: FleetInventor
     const local = key.slice(prefix.length);
     if (key.startsWith(prefix) && !(hubConfigKeys as readonly string[]).includes(local)) {
       const near = suggestion(local, hubConfigKeys);
-      throw new Error(
-        `Configuration '${key}': unknown key; ${near ? `did you mean ${near}?` : `the keys are ${hubConfigKeys.join(", ")}.`}`,
+      // A RunError: the Node language host prints its message alone, without a stack trace
+      // (pulumi/pulumi sdk/nodejs/cmd/run/run.ts, the uncaught-exception handler).
+      throw new pulumi.RunError(
+        `Configuration '${key}' is not a key of the hub; ${near ? `did you mean '${near}'?` : `the keys are ${hubConfigKeys.join(", ")}.`}`,
       );
     }
   }
@@ -88,7 +90,7 @@ export function readHubConfig(config: pulumi.Config): { inventory: FleetInventor
     return { inventory, imports };
   } catch (error) {
     if (error instanceof InventoryError) {
-      throw new Error(`Configuration '${config.name}:${error.message}`);
+      throw new pulumi.RunError(`Configuration '${config.name}:${error.path}': ${error.reason}`);
     }
     throw error;
   }
