@@ -6,6 +6,9 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: "off" },
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The plugin install (npm install from the registry, minutes) runs on its own: `npm run test:install`, which
+  // `npm test` runs after the rest.
+  testPathIgnorePatterns: ["/node_modules/", "/test/pluginInstall.test.ts"],
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",

@@ -31,7 +31,10 @@ const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetT
 export interface SiteClientCredential {
   /** The token's name (the docker user name). */
   readonly username: pulumi.Input<string>;
-  /** One of the token's passwords (secret). */
+  /**
+   * One of the token's passwords (secret).
+   * @secret
+   */
   readonly password: pulumi.Input<string>;
 }
 
@@ -137,11 +140,13 @@ export interface EdgeRegistrySiteArgs {
    * `descendantConnectedRegistries`, `passwordExpiry`, `passwordRotationTrigger`, `takeOverPasswordSlot`,
    * `clientTokenTakeOverPasswordSlot`, `registryOptions`,
    * `connectedRegistryOptions`, `tokenOptions`). Stored as a secret. Default: none (the site creates its cloud side).
+   * @secret
    */
   readonly connectionString?: pulumi.Input<string>;
   /**
    * With `connectionString`: the client token the pull secret logs in with (e.g. the hub's
    * `siteSecrets.<site>.clientCredentials.<token>`). Required with `connectionString`, and only with it.
+   * @secret
    */
   readonly clientCredential?: pulumi.Input<SiteClientCredential>;
 

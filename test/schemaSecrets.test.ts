@@ -91,9 +91,33 @@ function constructAll(): Record<string, pulumi.ComponentResource> {
   };
 }
 
+/** The cluster-only form of the site (a fleet site): its connection string and client password given in plain. */
+const plainSiteConnectionString =
+  "ConnectedRegistryName=fleetsite;SyncTokenName=fleetsite;SyncTokenPassword=plain-fleet-sync-password;" +
+  "ParentGatewayEndpoint=fleetacr.eastus.data.azurecr.io;ParentEndpointProtocol=https";
+const plainSiteClientPassword = "plain-fleet-client-password";
+
+function constructClusterOnlySite(): pulumi.ComponentResource {
+  return new components.EdgeRegistrySite("fleet-site", {
+    resourceGroupName: "rg",
+    existingRegistryName: "fleetacr",
+    connectedRegistryName: "fleetsite",
+    connectionString: plainSiteConnectionString,
+    clientCredential: { username: "fleetsiteclient", password: plainSiteClientPassword },
+    workloadRepository: "hello-world",
+    subscriptionId: SUBSCRIPTION_ID,
+    clusterName: "arc",
+    serviceClusterIP: IP,
+    serviceCidr: "192.100.0.0/16",
+    tlsMode: components.TlsMode.Certificate,
+    certificate: { certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem },
+  });
+}
+
 let instances: Record<string, pulumi.ComponentResource>;
 beforeAll(async () => {
   instances = constructAll();
+  constructClusterOnlySite();
   await settle();
 }, 120_000);
 
@@ -153,8 +177,19 @@ it("keeps every input marked secret inside secrets, given in plain", () => {
         .filter(([, p]) => p.secret)
         .map(([key]) => `${t.split(":")[2]}.${key}`),
     );
-  expect(marked.sort()).toEqual(["ConnectedRegistryExtension.connectionString", "RegistryPullSecret.password"]);
-  const needles = [plainConnectionString, plainPassword, cert.privateKeyPem.trim()];
+  expect(marked.sort()).toEqual([
+    "ConnectedRegistryExtension.connectionString",
+    "EdgeRegistrySite.clientCredential",
+    "EdgeRegistrySite.connectionString",
+    "RegistryPullSecret.password",
+  ]);
+  const needles = [
+    plainConnectionString,
+    plainPassword,
+    cert.privateKeyPem.trim(),
+    plainSiteConnectionString,
+    plainSiteClientPassword,
+  ];
   const found = (needle: string, revealed: boolean) =>
     cloud.resources.flatMap((r) => occurrences(r.inputs, needle, `${r.type}::${r.name}`, revealed));
   for (const needle of needles) {
