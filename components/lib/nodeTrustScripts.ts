@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 
 /**
  * The TOML reader run on the node (BusyBox awk): what `config_problem` reads containerd's configuration with. Tested
- * against Python's `tomllib` on the same files (test/nodeRegistryTrust.test.ts).
+ * against Python's `tomllib` on the same files (test/nodeRegistryTrustInstaller.test.ts).
  */
 export const TOML_AWK = String.raw`# Flattens a TOML file into lines "path<TAB>value" (path segments joined by ">", array elements as "path[]").
 # Reads: tables, dotted and quoted keys, basic and literal strings, multi-line arrays, inline tables, comments.

@@ -6,26 +6,12 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  containerdPullErrors,
-  buildOciImage,
-  certDir,
-  Containerd,
-  describeE2e,
-  dockerConfigJson,
-  Harness,
-  hostsToml,
-  OciImage,
-  opensslSelfSigned,
-  opensslVerify,
-  PemPair,
-  RunningRegistry,
-  skopeoPull,
-  skopeoPush,
-  startContainerd,
-  startRegistry,
-  writeHostsEntry,
-} from "./harness";
+import { describeE2e, Harness } from "./harness";
+import { RunningRegistry, startRegistry } from "./registryServer";
+import { containerdPullErrors, Containerd, hostsToml, startContainerd, writeHostsEntry } from "./containerd";
+import { certDir, dockerConfigJson, skopeoPull, skopeoPush } from "./skopeo";
+import { buildOciImage, OciImage } from "./ociImage";
+import { opensslSelfSigned, opensslVerify, PemPair } from "./openssl";
 
 /** The registry's service IP (the SAN) and a second address serving the same certificate. */
 const SERVICE_IP = "127.0.0.2";

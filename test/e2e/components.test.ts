@@ -19,24 +19,13 @@ import {
   TanzuRegistryTrust,
   TlsMode,
 } from "../../components";
-import {
-  containerdPullErrors,
-  buildOciImage,
-  certDir,
-  Containerd,
-  describeE2e,
-  Harness,
-  OciImage,
-  opensslSelfSigned,
-  opensslVerify,
-  PemPair,
-  runDaemonSetOnce,
-  RunningRegistry,
-  skopeoPull,
-  skopeoPush,
-  startContainerd,
-  startRegistry,
-} from "./harness";
+import { describeE2e, Harness } from "./harness";
+import { RunningRegistry, startRegistry } from "./registryServer";
+import { containerdPullErrors, Containerd, startContainerd } from "./containerd";
+import { certDir, skopeoPull, skopeoPush } from "./skopeo";
+import { buildOciImage, OciImage } from "./ociImage";
+import { opensslSelfSigned, opensslVerify, PemPair } from "./openssl";
+import { runDaemonSetOnce } from "./daemonSetNode";
 
 /** The extension's service cluster IP = the registry's address; one for the generated and one for the BYOC path. */
 const GENERATED_IP = "127.0.0.4";

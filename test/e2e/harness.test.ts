@@ -1,6 +1,7 @@
 /** The e2e harness's own guarantees: bounded commands, no leftover processes or files, clear tool checks. */
 import * as fs from "node:fs";
-import { e2eBlocker, Harness, hostsToml, missingTools } from "./harness";
+import { e2eBlocker, Harness, missingTools } from "./harness";
+import { hostsToml } from "./containerd";
 
 function alive(pid: number): boolean {
   try {
