@@ -1,34 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import type * as network from "@pulumi/azure-native/network";
-import type * as monitor from "@pulumi/azure-native/monitor";
-import type * as authorization from "@pulumi/azure-native/authorization";
-import {
-  checkTargetTags,
-  defaultTargetTags,
-  parseImageReference,
-  registryNameProblem,
-  sourceRegistryProblem,
-} from "./lib/acrNames";
-import { parseRegistryId, resourceNameOf } from "./lib/armId";
-import { isDeepKnown, mapAll, mapInput } from "./lib/inputs";
+import { parseRegistryId } from "./lib/armId";
+import { mapInput } from "./lib/inputs";
 import { ImageImport, ImportMode } from "./imageImport";
-import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown } from "./lib/validation";
+import { knownValue, oneOf, validateKnown } from "./lib/validation";
 import { StatefulResourceOptions, checkedStatefulOptions, withStatefulOptions } from "./lib/childOptions";
+import { REGISTRY_LOG_CATEGORIES, REGISTRY_PRIVATE_LINK_GROUP } from "./lib/registryLandingZone";
+import { registryNameProblem } from "./lib/acrNames";
 import {
-  REGISTRY_LOG_CATEGORIES,
-  REGISTRY_PRIVATE_LINK_GROUP,
-  clientIdProblem,
-  eventHubRuleIdProblem,
-  keyUriProblem,
-  privateDnsZoneIdProblem,
-  publicIpRuleProblem,
-  softDeleteDaysProblem,
-  storageAccountIdProblem,
-  subnetIdProblem,
-  userAssignedIdentityIdProblem,
-  workspaceIdProblem,
-} from "./lib/registryLandingZone";
+  checkPremiumFeatures,
+  defaultRegistryName,
+  registryPolicies,
+  skuInput,
+  softDeleteOf,
+} from "./lib/containerRegistry/registry";
+import { networkRuleSetOf, privateEndpointPlans } from "./lib/containerRegistry/network";
+import { diagnosticsPlan, encryptionOf, landingZoneModule, lockLevelOf } from "./lib/containerRegistry/landingZone";
+import { importChildNames } from "./lib/containerRegistry/imports";
 
 /** Registry service tier. */
 export enum RegistrySku {
@@ -252,11 +240,6 @@ export interface ContainerRegistryArgs {
   readonly registryOptions?: StatefulResourceOptions;
 }
 
-const ipRulePattern =
-  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?$/;
-const ipRuleCheck: Check<string> = (value) =>
-  ipRulePattern.test(value) ? undefined : `"${value}" is not an IPv4 address or CIDR range (e.g. 203.0.113.0/24).`;
-
 /**
  * An Azure Container Registry with the security baseline on by default: Premium with a dedicated data
  * endpoint (what connected registries need), admin user and anonymous pull off, a retention policy for
@@ -322,22 +305,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         networkRuleBypassOptions: args.networkRuleBypassOptions,
         identity: encryption?.identity,
         encryption: encryption?.encryption,
-        policies: mapAll(
-          [args.sku ?? RegistrySku.Premium, args.retentionDays ?? 7, softDelete],
-          ([tier, days, kept]) => ({
-            azureADAuthenticationAsArmPolicy: { status: "disabled" },
-            // Azure refuses soft delete while the retention policy is on: soft delete turns retention off explicitly
-            // (an existing registry may have it on from the default).
-            ...(kept !== undefined
-              ? {
-                  retentionPolicy: { status: "disabled" },
-                  softDeletePolicy: { retentionDays: kept, status: "enabled" },
-                }
-              : tier === RegistrySku.Premium
-                ? { retentionPolicy: { days, status: "enabled" } }
-                : {}),
-          }),
-        ),
+        policies: registryPolicies(args, softDelete),
         tags: args.tags,
       },
       withStatefulOptions({ parent: this }, registryOptions),
@@ -454,321 +422,4 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     this.registerOutputs();
   }
-}
-
-/** The azure-native modules of the landing-zone children, by name. */
-interface LandingZoneModules {
-  network: typeof network;
-  monitor: typeof monitor;
-  authorization: typeof authorization;
-}
-
-/**
- * An azure-native module of the landing-zone children, loaded only when such a child is created: importing the
- * package (every registry without them) does not pay for the three modules (~70-90 ms and 2 MB, measured here).
- */
-function landingZoneModule<K extends keyof LandingZoneModules>(name: K): LandingZoneModules[K] {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const load: { [M in keyof LandingZoneModules]: () => LandingZoneModules[M] } = {
-    network: () => require("@pulumi/azure-native/network"),
-    monitor: () => require("@pulumi/azure-native/monitor"),
-    authorization: () => require("@pulumi/azure-native/authorization"),
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return load[name]();
-}
-
-/** The default registry name: the component name without non-alphanumerics, lowercased. */
-function defaultRegistryName(name: string): string {
-  const derived = name.replace(/[^a-zA-Z0-9]/g, "").toLowerCase();
-  const problem = registryNameProblem(derived);
-  if (problem !== undefined) {
-    throw inputError(
-      "registryName",
-      `the default derived from the resource name "${name}" is "${derived}", which is not valid (5-50 letters and digits); set registryName explicitly.`,
-    );
-  }
-  return derived;
-}
-
-/** Throws when a plain non-Premium SKU is combined with a Premium-only feature. */
-function checkPremiumFeatures(sku: string | undefined, args: ContainerRegistryArgs): void {
-  if (sku === undefined || sku === RegistrySku.Premium) {
-    return;
-  }
-  const dataEndpoint = knownValue(args.dataEndpointEnabled);
-  if (dataEndpoint === true || args.dataEndpointEnabled === undefined) {
-    throw inputError(
-      args.dataEndpointEnabled === undefined ? "sku" : "dataEndpointEnabled",
-      `a dedicated data endpoint (dataEndpointEnabled, default true) needs sku Premium, but sku is ${sku}; set sku to Premium or dataEndpointEnabled to false.`,
-    );
-  }
-  for (const feature of ["networkRules", "retentionDays", "privateEndpoints", "customerManagedKey"] as const) {
-    if (args[feature] !== undefined && (feature !== "privateEndpoints" || args.privateEndpoints!.length > 0)) {
-      throw inputError(feature, `needs sku Premium, but sku is ${sku}; set sku to Premium or remove ${feature}.`);
-    }
-  }
-}
-
-/** The SKU input; a deploy-time SKU is checked against the data endpoint when it resolves. */
-function skuInput(args: ContainerRegistryArgs): pulumi.Input<string> {
-  if (args.sku === undefined) {
-    return RegistrySku.Premium;
-  }
-  return pulumi.all([args.sku, args.dataEndpointEnabled ?? true]).apply(([sku, dataEndpoint]) => {
-    validateKnown("sku", sku, oneOf(Object.values(RegistrySku)));
-    checkPremiumFeatures(sku, { ...args, sku, dataEndpointEnabled: dataEndpoint });
-    return sku;
-  });
-}
-
-/** The azure-native network rule set: the IP rules allowed, and `Deny` for the rest by default. */
-function networkRuleSetOf(args: ContainerRegistryArgs) {
-  const rules = args.networkRules!;
-  if (knownValue(args.publicNetworkAccessEnabled) === false) {
-    throw inputError(
-      "networkRules",
-      "has no effect when publicNetworkAccessEnabled is false (they filter public access); remove one of them.",
-    );
-  }
-  const hasPrivateEndpoints = (args.privateEndpoints ?? []).length > 0;
-  const check = (resolved: pulumi.Unwrap<RegistryNetworkRules>) => {
-    const ipRules = resolved.ipRules ?? [];
-    ipRules.forEach((ip, i) => {
-      validateKnown(`networkRules.ipRules[${i}]`, ip, ipRuleCheck);
-      validateKnown(`networkRules.ipRules[${i}]`, ip, publicIpRuleProblem);
-    });
-    if (
-      (resolved.defaultAction ?? NetworkDefaultAction.Deny) === NetworkDefaultAction.Deny &&
-      ipRules.length === 0 &&
-      !hasPrivateEndpoints
-    ) {
-      throw inputError(
-        "networkRules.ipRules",
-        "is empty and defaultAction is Deny, so no edge site could reach the login server or the data endpoint; list " +
-          "each site's public egress address, add privateEndpoints, or set publicNetworkAccessEnabled to false with privateEndpoints.",
-      );
-    }
-  };
-  const plain = knownValue(rules);
-  if (plain) {
-    validateKnown("networkRules.defaultAction", plain.defaultAction, oneOf(Object.values(NetworkDefaultAction)));
-    const ipRules = knownValue(plain.ipRules);
-    if (ipRules !== undefined && isDeepKnown(plain)) {
-      check(plain as pulumi.Unwrap<RegistryNetworkRules>);
-    }
-  }
-  return mapInput(rules, (resolved) => {
-    check(resolved);
-    return {
-      defaultAction: resolved.defaultAction ?? NetworkDefaultAction.Deny,
-      ipRules: (resolved.ipRules ?? []).map((ip) => ({ action: "Allow", iPAddressOrRange: ip })),
-    };
-  });
-}
-
-/** The soft delete days, refused together with `retentionDays` (Azure keeps only one of the two policies on). */
-function softDeleteOf(args: ContainerRegistryArgs): pulumi.Input<number> | undefined {
-  if (args.softDelete === undefined) {
-    return undefined;
-  }
-  if (args.retentionDays !== undefined) {
-    throw inputError(
-      "softDelete",
-      "cannot be combined with retentionDays: Azure refuses a soft delete policy while the retention policy for untagged " +
-        "manifests is on. Keep softDelete (deleted artifacts restorable) or retentionDays (untagged manifests purged), not both.",
-    );
-  }
-  return validateWhenKnown("softDelete", args.softDelete, softDeleteDaysProblem);
-}
-
-/** One private endpoint to create: its child name, checked subnet and zone. */
-interface PrivateEndpointPlan {
-  childName: string;
-  spec: RegistryPrivateEndpoint;
-  subnetId: pulumi.Input<string>;
-  privateDnsZoneId?: pulumi.Input<string>;
-}
-
-/** Checks `privateEndpoints` and names each `<name>-pe-<label>` (label: given, else the subnet's name, else the index). */
-function privateEndpointPlans(name: string, specs: RegistryPrivateEndpoint[]): PrivateEndpointPlan[] {
-  if (!Array.isArray(specs)) {
-    throw inputError("privateEndpoints", "must be a list of {subnetId, privateDnsZoneId?} objects.");
-  }
-  const labels = new Set<string>();
-  return specs.map((spec, i) => {
-    const path = `privateEndpoints[${i}]`;
-    if (spec === null || typeof spec !== "object" || spec.subnetId === undefined) {
-      throw inputError(
-        `${path}.subnetId`,
-        "is required: the ARM id of the subnet the endpoint takes its addresses from.",
-      );
-    }
-    const subnetId = validateWhenKnown(`${path}.subnetId`, spec.subnetId, subnetIdProblem);
-    const privateDnsZoneId =
-      spec.privateDnsZoneId === undefined
-        ? undefined
-        : validateWhenKnown(`${path}.privateDnsZoneId`, spec.privateDnsZoneId, privateDnsZoneIdProblem);
-    if (spec.label !== undefined && (typeof spec.label !== "string" || !/^[a-zA-Z0-9-]{1,40}$/.test(spec.label))) {
-      throw inputError(`${path}.label`, `"${String(spec.label)}" is not a label; use 1-40 letters, digits and -.`);
-    }
-    const known = knownValue(spec.subnetId);
-    const label = (spec.label ?? (known !== undefined ? resourceNameOf(known) : String(i))).toLowerCase();
-    if (labels.has(label)) {
-      throw inputError(
-        `${path}.label`,
-        `"${label}" is already used by an earlier private endpoint (subnets of the same name?); give each endpoint its own label.`,
-      );
-    }
-    labels.add(label);
-    return { childName: `${name}-pe-${label}`, spec, subnetId, privateDnsZoneId };
-  });
-}
-
-/** Checks `diagnostics`: at least one destination, each a well-formed ARM id. */
-function diagnosticsPlan(spec: RegistryDiagnostics): RegistryDiagnostics {
-  if (spec === null || typeof spec !== "object") {
-    throw inputError(
-      "diagnostics",
-      "must be an object with workspaceId, storageAccountId or eventHubAuthorizationRuleId.",
-    );
-  }
-  if (
-    spec.workspaceId === undefined &&
-    spec.storageAccountId === undefined &&
-    spec.eventHubAuthorizationRuleId === undefined
-  ) {
-    throw inputError(
-      "diagnostics",
-      "has no destination; set workspaceId (Log Analytics), storageAccountId or eventHubAuthorizationRuleId.",
-    );
-  }
-  if (spec.eventHubName !== undefined && spec.eventHubAuthorizationRuleId === undefined) {
-    throw inputError("diagnostics.eventHubName", "needs eventHubAuthorizationRuleId (the namespace's rule) as well.");
-  }
-  const checked = <T extends string>(key: keyof RegistryDiagnostics, check: (value: string) => string | undefined) =>
-    spec[key] === undefined
-      ? undefined
-      : (validateWhenKnown(`diagnostics.${key}`, spec[key] as pulumi.Input<T>, check) as pulumi.Input<string>);
-  return {
-    workspaceId: checked("workspaceId", workspaceIdProblem),
-    storageAccountId: checked("storageAccountId", storageAccountIdProblem),
-    eventHubAuthorizationRuleId: checked("eventHubAuthorizationRuleId", eventHubRuleIdProblem),
-    eventHubName: spec.eventHubName,
-    metricsEnabled: spec.metricsEnabled,
-  };
-}
-
-/** The lock level, refused where it would break this component's own writes under the registry. */
-function lockLevelOf(args: ContainerRegistryArgs, component: pulumi.Resource): pulumi.Input<RegistryLockLevel> {
-  const lock = args.lock!;
-  if (lock === null || typeof lock !== "object" || lock.level === undefined) {
-    throw inputError("lock.level", 'is required: "CanNotDelete" or "ReadOnly".');
-  }
-  validateKnown("lock.level", lock.level, oneOf(Object.values(RegistryLockLevel)));
-  const readOnly = (level: string) => {
-    if (level === RegistryLockLevel.ReadOnly && (args.imports ?? []).length > 0) {
-      throw inputError(
-        "lock.level",
-        "ReadOnly blocks every write under the registry, and each of imports is one (an import on a later pulumi up, " +
-          'a changed source) would fail; use "CanNotDelete", or remove imports.',
-      );
-    }
-  };
-  const level = knownValue(lock.level);
-  if (level !== undefined) {
-    readOnly(level);
-    if (level === RegistryLockLevel.ReadOnly) {
-      void pulumi.log.warn(
-        "lock.level ReadOnly: no token, scope map, connected registry, token password or private endpoint connection " +
-          "under this registry can be created, changed or deleted until the lock is removed (ConnectedRegistry components " +
-          "using it fail), and no diagnostic setting changes; pushes and pulls still work. CanNotDelete only blocks deletes.",
-        component,
-      );
-    }
-    return level;
-  }
-  return mapInput(lock.level, (resolved) => {
-    validateKnown("lock.level", resolved, oneOf(Object.values(RegistryLockLevel)));
-    readOnly(resolved);
-    return resolved as RegistryLockLevel;
-  });
-}
-
-/** The registry's `identity` and `encryption` inputs for a customer-managed key. */
-function encryptionOf(spec: RegistryCustomerManagedKey) {
-  if (spec === null || typeof spec !== "object") {
-    throw inputError("customerManagedKey", "must be an object with keyUri, identityId and identityClientId.");
-  }
-  for (const key of ["keyUri", "identityId", "identityClientId"] as const) {
-    if (spec[key] === undefined) {
-      throw inputError(`customerManagedKey.${key}`, "is required.");
-    }
-  }
-  const identityId = validateWhenKnown("customerManagedKey.identityId", spec.identityId, userAssignedIdentityIdProblem);
-  return {
-    identity: mapInput(identityId, (id) => ({
-      type: containerregistry.ResourceIdentityType.UserAssigned,
-      userAssignedIdentities: { [id]: {} },
-    })),
-    encryption: {
-      status: containerregistry.EncryptionStatus.Enabled,
-      keyVaultProperties: {
-        identity: validateWhenKnown("customerManagedKey.identityClientId", spec.identityClientId, clientIdProblem),
-        keyIdentifier: validateWhenKnown("customerManagedKey.keyUri", spec.keyUri, keyUriProblem),
-      },
-    },
-  };
-}
-
-/**
- * Child names `${name}-import-<slug>`, the slug made from the first target (or the source's default
- * target), so reordering `imports` does not replace them; `${name}-import-<n>` when the source is only
- * known at deploy time. Overlapping targets are rejected: two imports must not write the same tag.
- */
-function importChildNames(name: string, imports: pulumi.Input<RegistryImageImport>[]): string[] {
-  const seenTargets: string[] = [];
-  const slugs = new Set<string>();
-  return imports.map((spec, i) => {
-    const plain = knownValue(spec);
-    const source = plain && knownValue(plain.source);
-    const image = source === undefined ? undefined : parseImageReference(source);
-    if (typeof image === "string") {
-      throw inputError(`imports[${i}].source`, image);
-    }
-    const hostProblem =
-      image === undefined || plain?.sourceRegistryId !== undefined ? undefined : sourceRegistryProblem(source!, image);
-    if (hostProblem !== undefined) {
-      throw inputError(`imports[${i}].source`, hostProblem);
-    }
-    const explicit = plain && (knownValue(plain.targetTags) as string[] | undefined);
-    checkTargetTags(`imports[${i}].targetTags`, explicit);
-    validateKnown(`imports[${i}].mode`, plain?.mode, oneOf(Object.values(ImportMode)));
-    const targets = explicit ?? (image ? defaultTargetTags(image) : undefined);
-    const clash = targets?.find((target) => seenTargets.includes(target));
-    if (clash !== undefined) {
-      throw inputError(
-        `imports[${i}].targetTags`,
-        `"${clash}" is already written by an earlier import; give each import its own targetTags.`,
-      );
-    }
-    seenTargets.push(...(targets ?? []));
-    const untagged = image?.digest && `${image.path}-${image.digest.slice(0, 19)}`;
-    const label = targets?.[0] ?? untagged;
-    let slug = label === undefined ? String(i) : slugOf(label);
-    if (slugs.has(slug)) {
-      slug = `${slug}-${i}`;
-    }
-    slugs.add(slug);
-    return `${name}-import-${slug}`;
-  });
-}
-
-/** `hello-world:latest` → `hello-world-latest`. */
-function slugOf(label: string): string {
-  return label
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 60);
 }

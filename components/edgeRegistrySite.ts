@@ -2,13 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import { ContainerRegistry } from "./containerRegistry";
 import { ImageImport } from "./imageImport";
-import * as authorization from "@pulumi/azure-native/authorization";
 import {
   ConnectedRegistry,
   ConnectedRegistryDescendant,
   ConnectedRegistryLogLevel,
   ConnectedRegistryMode,
-  ConnectedRegistryParent,
   ParentEndpointProtocol,
   TokenPasswordSlot,
 } from "./connectedRegistry";
@@ -16,16 +14,17 @@ import { ClusterType, ConnectedRegistryExtension, TlsCertificate, TlsMode } from
 import { ContainerdDistribution, NodeRegistryTrust } from "./nodeRegistryTrust";
 import { RegistryPullSecret } from "./registryPullSecret";
 import { RegistryWorkload } from "./registryWorkload";
-import { parseRegistryId, registryChildId, registryId as registryArmId, subscriptionOf } from "./lib/armId";
+import { subscriptionOf } from "./lib/armId";
 import { inputError, knownValue } from "./lib/validation";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResourceTimeouts, StatefulResourceOptions } from "./lib/childOptions";
 import { mapInput } from "./lib/inputs";
 import { registryEndpointOf } from "./lib/network";
 import { siteConnectedRegistryName } from "./lib/connectedRegistryChecks";
-
-/** The image the quickstart syncs and runs when no other is given, tagged `v1` so the workload runs a pinned tag. */
-const helloWorld = { source: "mcr.microsoft.com/mcr/hello-world:latest", targetTags: ["hello-world:v1"], tag: "v1" };
+import { checkSiteArgs } from "./lib/edgeRegistrySite/checks";
+import { parentConnectedRegistry } from "./lib/edgeRegistrySite/childSite";
+import { givenCloudSide } from "./lib/edgeRegistrySite/clusterOnly";
+import { CloudSide, siteDefaults } from "./lib/edgeRegistrySite/plan";
 
 /** A client token's login, for the cluster-only form of {@link EdgeRegistrySite}. */
 export interface SiteClientCredential {
@@ -278,21 +277,12 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
     super("edge-registry:index:EdgeRegistrySite", name, {}, opts);
     checkSiteArgs(args);
     const parent = { parent: this };
-
-    const repositoriesDefaulted = args.repositories === undefined;
-    const repositories = args.repositories ?? ["hello-world"];
-    // Only into a registry the site creates: sites sharing an existing registry would each import the same tag,
-    // and every import after the first fails (NoForce keeps an existing tag).
-    const helloWorldDefaults =
-      args.existingRegistryName === undefined && repositoriesDefaulted && args.imports === undefined;
-    const imports = helloWorldDefaults
-      ? [{ source: helloWorld.source, targetTags: helloWorld.targetTags }]
-      : (args.imports ?? []).map((source) => ({ source }));
+    const { repositories, imports, workloadTag } = siteDefaults(args);
 
     const cloud =
       args.connectionString === undefined
         ? this.cloudSide(name, args, repositories, imports)
-        : this.givenCloudSide(args);
+        : givenCloudSide(args, this);
     const { registryName, connectedRegistryName } = cloud;
 
     const extension = new ConnectedRegistryExtension(
@@ -403,10 +393,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
           namespace: workloadNamespace,
           registryServer: registryHost,
           repository: args.workloadRepository ?? pulumi.output(repositories).apply((r) => r[0]),
-          tag:
-            args.workloadDigest === undefined
-              ? (args.workloadTag ?? (helloWorldDefaults ? helloWorld.tag : "latest"))
-              : undefined,
+          tag: args.workloadDigest === undefined ? workloadTag : undefined,
           digest: args.workloadDigest,
           imagePullSecretNames: [pullSecret.secretName],
           replicas: args.workloadReplicas,
@@ -501,7 +488,7 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
         subscriptionId: args.subscriptionId,
         connectedRegistryOptions: args.connectedRegistryOptions,
         tokenOptions: args.tokenOptions,
-        parentConnectedRegistry: this.parentConnectedRegistry(args, registryName, registryId),
+        parentConnectedRegistry: parentConnectedRegistry(args, this, registryName, registryId),
         descendants: args.descendantConnectedRegistries,
       },
       parent,
@@ -519,243 +506,5 @@ export class EdgeRegistrySite extends pulumi.ComponentResource {
       activationStatus: connected.activationStatus,
       importsDone,
     };
-  }
-
-  /** The cluster-only form: the connected registry exists (e.g. in a fleet hub); its connection string is given. */
-  private givenCloudSide(args: EdgeRegistrySiteArgs): CloudSide {
-    const registryName = pulumi.output(args.existingRegistryName!);
-    const connectedRegistryName = knownValue(args.connectedRegistryName)!;
-    const subscriptionId = args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    return {
-      registryName,
-      loginServer: registryName.apply((n) => `${n.toLowerCase()}.azurecr.io`),
-      connectedRegistryName,
-      connectedRegistryNameOutput: pulumi.output(connectedRegistryName),
-      connectedRegistryId: pulumi
-        .all([subscriptionId, args.resourceGroupName, registryName])
-        .apply(([subscription, resourceGroupName, registry]) =>
-          registryChildId(
-            parseRegistryId(
-              registryArmId({ subscriptionId: subscription, resourceGroupName, registryName: registry }),
-            )!,
-            "connectedRegistries",
-            connectedRegistryName,
-          ),
-        ),
-      connectionString: pulumi.secret(args.connectionString!),
-      clientCredential: pulumi.secret(
-        pulumi.output(args.clientCredential!).apply((c) => ({ username: c.username, password: c.password })),
-      ),
-      connectionState: pulumi.output(undefined),
-      activationStatus: pulumi.output(undefined),
-      importsDone: [],
-    };
-  }
-
-  /** The parent connected registry of a child site (its ARM id is built in this site's registry), or undefined. */
-  private parentConnectedRegistry(
-    args: EdgeRegistrySiteArgs,
-    registryName: pulumi.Output<string>,
-    registryId: pulumi.Output<string> | undefined,
-  ): ConnectedRegistryParent | undefined {
-    if (args.parentConnectedRegistryName === undefined) {
-      return undefined;
-    }
-    const registry =
-      registryId ??
-      pulumi
-        .all([
-          args.subscriptionId ?? authorization.getClientConfigOutput({ parent: this }).subscriptionId,
-          args.resourceGroupName,
-          registryName,
-        ])
-        .apply(([subscriptionId, resourceGroupName, name]) =>
-          registryArmId({ subscriptionId, resourceGroupName, registryName: name }),
-        );
-    return {
-      connectedRegistryId: pulumi
-        .all([registry, args.parentConnectedRegistryName])
-        .apply(([id, parentName]) =>
-          registryChildId(parseRegistryId(id) ?? fail(id), "connectedRegistries", parentName),
-        ),
-      gatewayEndpoint: args.parentGatewayEndpoint!,
-      endpointProtocol: args.parentEndpointProtocol,
-      mode: args.parentConnectedRegistryMode,
-    };
-  }
-}
-
-/** What the site's cluster side needs of its cloud side, created here or given (the cluster-only form). */
-interface CloudSide {
-  registryName: pulumi.Output<string>;
-  loginServer: pulumi.Output<string>;
-  /** Known while the program runs (it names the extension). */
-  connectedRegistryName: string;
-  connectedRegistryNameOutput: pulumi.Output<string>;
-  connectedRegistryId: pulumi.Output<string>;
-  connectionString: pulumi.Output<string>;
-  clientCredential: pulumi.Output<{ username: string; password: string }>;
-  connectionState: pulumi.Output<string | undefined>;
-  activationStatus: pulumi.Output<string | undefined>;
-  importsDone: pulumi.Resource[];
-}
-
-/** Cloud-side arguments: the cluster-only form (`connectionString`) refuses them. */
-const cloudSideArgs = [
-  "registryName",
-  "location",
-  "imports",
-  "repositories",
-  "connectedRegistryMode",
-  "syncSchedule",
-  "syncWindow",
-  "logLevel",
-  "clientTokenName",
-  "parentConnectedRegistryName",
-  "parentConnectedRegistryMode",
-  "parentEndpointProtocol",
-  "descendantConnectedRegistries",
-  "passwordExpiry",
-  "passwordRotationTrigger",
-  "takeOverPasswordSlot",
-  "clientTokenTakeOverPasswordSlot",
-  "registryOptions",
-  "connectedRegistryOptions",
-  "tokenOptions",
-] as const;
-
-/** The cluster-only form's rules: what it requires, and the cloud-side arguments it conflicts with. */
-function checkClusterOnlyArgs(args: EdgeRegistrySiteArgs): void {
-  if (args.connectionString === undefined) {
-    if (args.clientCredential !== undefined) {
-      throw inputError(
-        "clientCredential",
-        "only applies with connectionString (the cluster-only form); remove it, or give the connected registry's connectionString.",
-      );
-    }
-    return;
-  }
-  const conflicts = cloudSideArgs.filter((key) => args[key] !== undefined);
-  if (conflicts.length > 0) {
-    throw inputError(
-      conflicts[0],
-      `conflicts with connectionString: with a given connection string the site creates no cloud side, so ${conflicts.join(", ")} would be ignored; remove ${conflicts.length > 1 ? "them" : "it"}, or remove connectionString to create the cloud side here.`,
-    );
-  }
-  for (const key of ["existingRegistryName", "connectedRegistryName", "clientCredential"] as const) {
-    if (args[key] === undefined) {
-      throw inputError(
-        key,
-        `is required with connectionString (the cluster-only form): ${
-          key === "existingRegistryName"
-            ? "the registry holding the connected registry"
-            : key === "connectedRegistryName"
-              ? "the connected registry's name (it names the extension)"
-              : "the client token the pull secret logs in with ({username, password})"
-        }.`,
-      );
-    }
-  }
-  if (knownValue(args.deployWorkload) !== false && args.workloadRepository === undefined) {
-    throw inputError(
-      "workloadRepository",
-      "is required with connectionString unless deployWorkload is false: the site does not know which repositories the connected registry syncs.",
-    );
-  }
-}
-
-/** The site's own cross-argument rules; each component checks its own arguments. */
-function checkSiteArgs(args: EdgeRegistrySiteArgs): void {
-  checkClusterOnlyArgs(args);
-  if (args.registryName !== undefined && args.existingRegistryName !== undefined) {
-    throw inputError(
-      "existingRegistryName",
-      "cannot be combined with registryName: set registryName to create a registry, or existingRegistryName to use one.",
-    );
-  }
-  if (args.existingRegistryName !== undefined && args.location !== undefined) {
-    throw inputError(
-      "location",
-      "applies only to a registry the site creates; remove it when using existingRegistryName.",
-    );
-  }
-  if (args.workloadTag !== undefined && args.workloadDigest !== undefined) {
-    throw inputError(
-      "workloadDigest",
-      "cannot be combined with workloadTag: pin the image by digest (preferred) or by tag.",
-    );
-  }
-  const tlsMode = knownValue(args.tlsMode) ?? TlsMode.CertManager;
-  const trustDistribution = knownValue(args.trustDistribution) ?? true;
-  const nodeTrust = knownValue(args.nodeTrust) ?? !trustDistribution;
-  if (nodeTrust && (tlsMode === TlsMode.CertManager || tlsMode === TlsMode.PreinstalledCertManager)) {
-    throw inputError(
-      "nodeTrust",
-      `needs the registry's CA, which cert-manager creates inside the cluster in tlsMode ${tlsMode}; use tlsMode Certificate or KubernetesSecret, keep trustDistribution on, or set nodeTrust false and trust the CA yourself.`,
-    );
-  }
-  checkChildSiteArgs(args);
-  for (const key of ["connectedRegistryName", "clientTokenName"] as const) {
-    if (args[key] !== undefined && knownValue(args[key]) === undefined) {
-      throw inputError(
-        key,
-        "must be a plain string (it names resources); pass a literal or a config value, not an output.",
-      );
-    }
-  }
-  if (
-    knownValue(args.deployWorkload) === false &&
-    (args.workloadTag !== undefined || args.workloadDigest !== undefined)
-  ) {
-    throw inputError(
-      "deployWorkload",
-      "is false, so workloadTag/workloadDigest would be ignored; remove them or deploy the workload.",
-    );
-  }
-}
-
-function fail(id: string): never {
-  throw new Error(`the registry id "${id}" is not a container registry ARM id; set subscriptionId.`);
-}
-
-/** The child-site arguments go together: a parent name needs the parent's address; the rest need a parent name. */
-function checkChildSiteArgs(args: EdgeRegistrySiteArgs): void {
-  const child = args.parentConnectedRegistryName !== undefined;
-  // The cluster-only form of a nested site: the parent's address and CA, for the parent's trust on the nodes.
-  const clusterOnly = args.connectionString !== undefined;
-  for (const key of [
-    "parentConnectedRegistryMode",
-    "parentGatewayEndpoint",
-    "parentEndpointProtocol",
-    "parentCaCertificatePem",
-  ] as const) {
-    const allowed = child || (clusterOnly && (key === "parentGatewayEndpoint" || key === "parentCaCertificatePem"));
-    if (!allowed && args[key] !== undefined) {
-      throw inputError(
-        key,
-        "only applies to a child site; set parentConnectedRegistryName to the parent connected registry, or remove it.",
-      );
-    }
-  }
-  if (clusterOnly && args.parentCaCertificatePem !== undefined && args.parentGatewayEndpoint === undefined) {
-    throw inputError(
-      "parentGatewayEndpoint",
-      "is required with parentCaCertificatePem: the parent's address whose certificate the nodes must trust.",
-    );
-  }
-  if (child && args.parentGatewayEndpoint === undefined) {
-    throw inputError(
-      "parentGatewayEndpoint",
-      "is required with parentConnectedRegistryName: the parent's address as this cluster reaches it (e.g. the parent site's registryEndpoint), or the connection string would have no ParentGatewayEndpoint.",
-    );
-  }
-  if (
-    args.parentCaCertificatePem !== undefined &&
-    knownValue(args.parentEndpointProtocol) === ParentEndpointProtocol.Http
-  ) {
-    throw inputError(
-      "parentCaCertificatePem",
-      "has no use with parentEndpointProtocol http (no TLS to the parent); remove it, or reach the parent over https.",
-    );
   }
 }
