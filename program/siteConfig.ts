@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { suggestion } from "../components/lib/suggestion";
+import { cloudSideArgs } from "../components/lib/edgeRegistrySite/clusterOnly";
 import {
   ClusterType,
   ConnectedRegistryLogLevel,
@@ -27,30 +28,13 @@ import {
  * them, so a site stack that sets them is refused (fleet/site.ts).
  */
 export const cloudSideConfigKeys = [
+  // What the hub decides and a fleet site reads from the hub's outputs.
   "resourceGroupName",
-  "location",
-  "registryName",
   "existingRegistryName",
-  "imports",
   "connectedRegistryName",
-  "connectedRegistryMode",
-  "repositories",
-  "syncSchedule",
-  "syncWindow",
-  "logLevel",
-  "clientTokenName",
-  "parentConnectedRegistryName",
-  "parentConnectedRegistryMode",
   "parentGatewayEndpoint",
-  "parentEndpointProtocol",
-  "descendantConnectedRegistries",
-  "passwordExpiry",
-  "passwordRotationTrigger",
-  "takeOverPasswordSlot",
-  "clientTokenTakeOverPasswordSlot",
-  "registryOptions",
-  "connectedRegistryOptions",
-  "tokenOptions",
+  // Every argument of EdgeRegistrySite's cloud side (the ones its cluster-only form refuses).
+  ...cloudSideArgs,
 ] as const;
 
 /** Every key the root program reads; anything else in the stack's namespace is a typo. */

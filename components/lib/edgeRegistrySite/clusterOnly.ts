@@ -10,7 +10,7 @@ import { inputError, knownValue } from "../validation";
 import type { CloudSide } from "./plan";
 
 /** Cloud-side arguments: the cluster-only form (`connectionString`) refuses them. */
-const cloudSideArgs = [
+export const cloudSideArgs = [
   "registryName",
   "location",
   "imports",
