@@ -1,5 +1,5 @@
 /**
- * One login case in a fresh process (run by test/login.test.ts as
+ * One login case in a fresh process (run by test/harness/loginCases.ts for the test/login*.test.ts files, as
  * `node -r test/fakes/loopbackOnly.js -r bin/register.js test/fakes/loginChild.ts`, with
  * `NODE_EXTRA_CA_CERTS` = the fake's CA and the case's environment).
  *
