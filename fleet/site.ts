@@ -6,10 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/kubernetes/provider";
-import { ClusterType, ContainerdDistribution, EdgeRegistrySite, TlsMode } from "../components";
+import { ClusterType, EdgeRegistrySite } from "../components";
 import { subscriptionOf } from "../components/lib/armId";
 import type { HubSite, HubSiteSecrets } from "./hub/hub";
-import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readCertificateConfig } from "../program/siteConfig";
+import { checkUnknownKeys, cloudSideConfigKeys, getEnum, readClusterSideConfig } from "../program/siteConfig";
 
 /** Keys of the cloud side: with `hubStack` they belong to the hub's inventory, so setting them here is a mistake. */
 export const hubOwnedKeys = cloudSideConfigKeys;
@@ -100,22 +100,11 @@ export function deployHubSite(config: pulumi.Config, hubStack: string, kubernete
       clusterName: config.get("clusterName") ?? field("clusterName"),
       clusterResourceGroupName: config.get("clusterResourceGroupName") ?? field("clusterResourceGroupName"),
       clusterType,
-      serviceClusterIP: config.require("serviceClusterIP"),
-      serviceCidr: config.get("serviceCidr"),
-      tlsMode: getEnum(config, "tlsMode", TlsMode),
-      certificate: readCertificateConfig(config),
-      tlsSecretName: config.get("tlsSecretName"),
-      trustDistribution: config.getBoolean("trustDistribution"),
-      nodeTrust: config.getBoolean("nodeTrust"),
-      nodeTrustHostsDir: config.get("nodeTrustHostsDir"),
-      nodeTrustDistribution: getEnum(config, "nodeTrustDistribution", ContainerdDistribution),
-      pvcStorageClassName: config.get("pvcStorageClassName"),
-      pvcStorageRequest: config.get("pvcStorageRequest"),
+      ...readClusterSideConfig(config),
       // The release train and version the hub wants (fleet status checks the same).
       releaseTrain: config.get("releaseTrain") ?? field("releaseTrain").apply((t) => t ?? "preview"),
       // Undefined when the hub pins none (then minor versions upgrade automatically).
       extensionVersion: field("extensionVersion") as pulumi.Output<string>,
-      extensionCustomTimeouts: config.getObject("extensionCustomTimeouts"),
       // A nested site's cluster trusts its parent's serving certificate at the address the hub pointed it at.
       ...(parentCaCertificatePem === undefined
         ? {}
@@ -130,19 +119,9 @@ export function deployHubSite(config: pulumi.Config, hubStack: string, kubernete
               return s.parentGatewayEndpoint;
             }),
           }),
-      workloadNamespace: config.get("workloadNamespace"),
-      createWorkloadNamespace: config.getBoolean("createWorkloadNamespace"),
-      deployWorkload: config.getBoolean("deployWorkload"),
       workloadRepository: config.get("workloadRepository") ?? site.apply((s) => s.repositories[0]),
       workloadTag: config.get("workloadDigest") === undefined ? (config.get("workloadTag") ?? "latest") : undefined,
       workloadDigest: config.get("workloadDigest"),
-      workloadReplicas: config.getNumber("workloadReplicas"),
-      workloadTolerations: config.getObject("workloadTolerations"),
-      workloadNodeSelector: config.getObject("workloadNodeSelector"),
-      workloadAffinity: config.getObject("workloadAffinity"),
-      workloadTopologySpreadConstraints: config.getObject("workloadTopologySpreadConstraints"),
-      workloadPriorityClassName: config.get("workloadPriorityClassName"),
-      workloadPodAnnotations: config.getObject("workloadPodAnnotations"),
     },
     kubernetes ? { providers: [kubernetes] } : undefined,
   );

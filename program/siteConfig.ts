@@ -169,7 +169,6 @@ export function readCertificateConfig(config: pulumi.Config): TlsCertificate | u
 /** The site arguments from stack config. */
 export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
   checkUnknownKeys(config);
-  const certificate = readCertificateConfig(config);
   return {
     resourceGroupName: config.require("resourceGroupName"),
     location: config.get("location"),
@@ -197,10 +196,31 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
     clusterName: config.require("clusterName"),
     clusterResourceGroupName: config.get("clusterResourceGroupName"),
     clusterType: getEnum(config, "clusterType", ClusterType),
+    ...readClusterSideConfig(config),
+    releaseTrain: config.get("releaseTrain"),
+    workloadRepository: config.get("workloadRepository"),
+    workloadTag: config.get("workloadTag"),
+    workloadDigest: config.get("workloadDigest"),
+    subscriptionId: config.get("subscriptionId"),
+    // Structured values (`pulumi config set --path 'registryOptions.protect' true`), passed through as given;
+    // the components check them and name the argument when one is wrong.
+    registryOptions: config.getObject("registryOptions"),
+    connectedRegistryOptions: config.getObject("connectedRegistryOptions"),
+    tokenOptions: config.getObject("tokenOptions"),
+  };
+}
+
+/**
+ * The keys of a site's cluster side that a single site (the root program) and a fleet site (fleet/site.ts) read the
+ * same way: the extension's address, TLS and storage, node trust, and the workload. Each caller adds what it reads
+ * differently (cluster names, release train, the workload's default repository and tag).
+ */
+export function readClusterSideConfig(config: pulumi.Config) {
+  return {
     serviceClusterIP: config.require("serviceClusterIP"),
     serviceCidr: config.get("serviceCidr"),
     tlsMode: getEnum(config, "tlsMode", TlsMode),
-    certificate,
+    certificate: readCertificateConfig(config),
     tlsSecretName: config.get("tlsSecretName"),
     trustDistribution: config.getBoolean("trustDistribution"),
     nodeTrust: config.getBoolean("nodeTrust"),
@@ -208,26 +228,19 @@ export function readSiteConfig(config: pulumi.Config): EdgeRegistrySiteArgs {
     nodeTrustDistribution: getEnum(config, "nodeTrustDistribution", ContainerdDistribution),
     pvcStorageClassName: config.get("pvcStorageClassName"),
     pvcStorageRequest: config.get("pvcStorageRequest"),
-    releaseTrain: config.get("releaseTrain"),
+    extensionCustomTimeouts:
+      config.getObject<EdgeRegistrySiteArgs["extensionCustomTimeouts"]>("extensionCustomTimeouts"),
     workloadNamespace: config.get("workloadNamespace"),
     createWorkloadNamespace: config.getBoolean("createWorkloadNamespace"),
     deployWorkload: config.getBoolean("deployWorkload"),
-    workloadRepository: config.get("workloadRepository"),
-    workloadTag: config.get("workloadTag"),
-    workloadDigest: config.get("workloadDigest"),
     workloadReplicas: config.getNumber("workloadReplicas"),
-    subscriptionId: config.get("subscriptionId"),
-    // Structured values (`pulumi config set --path 'registryOptions.protect' true`), passed through as given;
-    // the components check them and name the argument when one is wrong.
-    registryOptions: config.getObject("registryOptions"),
-    connectedRegistryOptions: config.getObject("connectedRegistryOptions"),
-    tokenOptions: config.getObject("tokenOptions"),
-    extensionCustomTimeouts: config.getObject("extensionCustomTimeouts"),
-    workloadTolerations: config.getObject("workloadTolerations"),
-    workloadNodeSelector: config.getObject("workloadNodeSelector"),
-    workloadAffinity: config.getObject("workloadAffinity"),
-    workloadTopologySpreadConstraints: config.getObject("workloadTopologySpreadConstraints"),
+    workloadTolerations: config.getObject<EdgeRegistrySiteArgs["workloadTolerations"]>("workloadTolerations"),
+    workloadNodeSelector: config.getObject<EdgeRegistrySiteArgs["workloadNodeSelector"]>("workloadNodeSelector"),
+    workloadAffinity: config.getObject<EdgeRegistrySiteArgs["workloadAffinity"]>("workloadAffinity"),
+    workloadTopologySpreadConstraints: config.getObject<EdgeRegistrySiteArgs["workloadTopologySpreadConstraints"]>(
+      "workloadTopologySpreadConstraints",
+    ),
     workloadPriorityClassName: config.get("workloadPriorityClassName"),
-    workloadPodAnnotations: config.getObject("workloadPodAnnotations"),
+    workloadPodAnnotations: config.getObject<EdgeRegistrySiteArgs["workloadPodAnnotations"]>("workloadPodAnnotations"),
   };
 }
