@@ -7,17 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { policies } from "../policy/policies";
 import { RawResource, runPolicies, urnOf } from "./harness/policyHarness";
-import {
-  DIGEST,
-  EDGE,
-  container,
-  dockerConfig,
-  hardenedContainer,
-  names,
-  podSpec,
-  secureStack,
-  variant,
-} from "./harness/policyStack";
+import { DIGEST, EDGE, container, dockerConfig, names, podSpec, secureStack, variant } from "./harness/policyStack";
+import { hardenedContainer } from "./harness/policyCorpus";
 
 describe("policy pack definition", () => {
   it("has unique names, and every description names its baseline (Checkov, Trivy, Azure Policy or platform-facts)", () => {
@@ -203,7 +194,7 @@ describe("each insecure resource is flagged by the right rule", () => {
   });
 
   it("checks init containers, pod-level security contexts, Pods, StatefulSets, DaemonSets and CronJobs", async () => {
-    const insecure = { ...hardenedContainer(`${EDGE}/tool@${DIGEST}`), name: "init", securityContext: {} };
+    const insecure = { ...hardenedContainer("init", `${EDGE}/tool@${DIGEST}`), securityContext: {} };
     const spec = { ...podSpec(`${EDGE}/app@${DIGEST}`), initContainers: [insecure] };
     const pod = { metadata: { namespace: "apps" }, spec };
     const template = { spec };

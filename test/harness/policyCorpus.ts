@@ -8,9 +8,10 @@ import { RawResource, Violation, mandatory } from "./policyHarness";
 export const DIGEST = "sha256:" + "b".repeat(64);
 export const IMAGE = `10.0.0.100/app@${DIGEST}`;
 
-export const hardenedContainer = (name = "app"): any => ({
+/** A container that passes every workload policy (the pack's hardened defaults), named `name`, running `image`. */
+export const hardenedContainer = (name = "app", image = IMAGE): any => ({
   name,
-  image: IMAGE,
+  image,
   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
   securityContext: {
     allowPrivilegeEscalation: false,

@@ -2,6 +2,7 @@
  * Fixtures of the policy pack's tests (test/policy*.test.ts): a stack shaped like the components' secure defaults
  * (registry, connected registry, extension, pull secret, workload) and variants of it with one resource changed.
  */
+import { hardenedContainer } from "./policyCorpus";
 import { RawResource, Violation } from "./policyHarness";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown string during preview
@@ -34,24 +35,10 @@ export const auditLogs = [
   { category: "ContainerRegistryRepositoryEvents", enabled: true },
 ];
 
-export const hardenedContainer = (image: string) => ({
-  name: "app",
-  image,
-  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-  securityContext: {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  },
-});
-
 export const podSpec = (image: string) => ({
   automountServiceAccountToken: false,
   imagePullSecrets: [{ name: "edge-pull" }],
-  containers: [hardenedContainer(image)],
+  containers: [hardenedContainer("app", image)],
 });
 
 export const deploymentProps = (image = `${EDGE}/hello-world@${DIGEST}`) => ({
