@@ -20,11 +20,10 @@ import * as path from "node:path";
 import { yaml } from "../plan/program";
 import { ensureBuilt, root } from "./harness/build";
 import { startFakeEngine, type FakeEngine } from "./harness/engine";
-import { startPlugin, type Plugin } from "./harness/grpcPlugin";
+import { consumerStackUrn, siteConstructRequest, startPlugin, type Plugin } from "./harness/grpcPlugin";
 
 const skip = process.env.EDGE_REGISTRY_SKIP_PLUGIN_INSTALL === "1";
 const loopbackOnly = path.join(__dirname, "fakes", "loopbackOnly.js");
-const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
 
 /** The arguments the Node language host passes to npm for this plugin (from its PulumiPlugin.yaml). */
 function hostInstallArgs(pluginDir: string): string[] {
@@ -113,7 +112,7 @@ function describeInstall(name: string, folder: (scratch: string) => Promise<stri
           }),
         },
       });
-      engine.addParent(stackUrn);
+      engine.addParent(consumerStackUrn);
       offLoopback = path.join(scratch, "off-loopback.log");
       plugin = await startPlugin({
         packageDir: dir,
@@ -148,23 +147,7 @@ function describeInstall(name: string, folder: (scratch: string) => Promise<stri
     });
 
     it("serves Construct: EdgeRegistrySite with its components and the operations' custom resources", async () => {
-      const { urn, state } = await plugin.construct({
-        type: "edge-registry:index:EdgeRegistrySite",
-        name: "edge-01",
-        parent: stackUrn,
-        project: "consumer",
-        stack: "dev",
-        dryRun: true,
-        monitorAddress: engine.monitorAddress,
-        inputs: {
-          resourceGroupName: "edge-rg",
-          registryName: "edgeacr",
-          connectedRegistryName: "edgeconnected",
-          clusterName: "arc-cluster",
-          serviceClusterIP: "192.100.100.1",
-          serviceCidr: "192.100.0.0/16",
-        },
-      });
+      const { urn, state } = await plugin.construct(siteConstructRequest(engine.monitorAddress));
       expect(urn).toBe("urn:pulumi:dev::consumer::edge-registry:index:EdgeRegistrySite::edge-01");
       expect(Object.keys(state)).toEqual(expect.arrayContaining(["registryEndpoint", "connectionString"]));
       expect(engine.requiredVersions).toEqual([">=3.207.0"]);

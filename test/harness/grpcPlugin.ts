@@ -108,6 +108,38 @@ export interface Plugin {
   close(): Promise<void>;
 }
 
+/** The stack a consumer program's components are constructed under (project `consumer`, stack `dev`). */
+export const consumerStackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
+
+/**
+ * The Construct request of the quickstart's site, `EdgeRegistrySite` "edge-01" under {@link consumerStackUrn}, as a
+ * preview sends it: the engine's resource monitor at `monitorAddress`; `registry` names the resource group and registry.
+ */
+export function siteConstructRequest(
+  monitorAddress: string,
+  registry: { resourceGroupName: string; registryName: string } = {
+    resourceGroupName: "edge-rg",
+    registryName: "edgeacr",
+  },
+): ConstructRequest {
+  return {
+    type: "edge-registry:index:EdgeRegistrySite",
+    name: "edge-01",
+    parent: consumerStackUrn,
+    project: "consumer",
+    stack: "dev",
+    dryRun: true,
+    monitorAddress,
+    inputs: {
+      ...registry,
+      connectedRegistryName: "edgeconnected",
+      clusterName: "arc-cluster",
+      serviceClusterIP: "192.100.100.1",
+      serviceCidr: "192.100.0.0/16",
+    },
+  };
+}
+
 /** The URN the engine gives a custom resource `type` named `name` at the top of a stack. */
 export function urnOf(type: string, name: string, stack = "dev", project = "project"): string {
   return `urn:pulumi:${stack}::${project}::${type}::${name}`;

@@ -17,7 +17,17 @@ import {
   type PackageDescriptor,
   type Registration,
 } from "./engine";
-import { isSecret, reveal, secret, startPlugin, unknown, urnOf, type Plugin } from "./grpcPlugin";
+import {
+  consumerStackUrn,
+  isSecret,
+  reveal,
+  secret,
+  siteConstructRequest,
+  startPlugin,
+  unknown,
+  urnOf,
+  type Plugin,
+} from "./grpcPlugin";
 
 /** Where the package under test is, and the run-plugin script the language host would use. */
 export interface PluginPackage {
@@ -27,7 +37,7 @@ export interface PluginPackage {
 }
 
 const loopbackOnly = path.join(__dirname, "..", "fakes", "loopbackOnly.js");
-const stackUrn = "urn:pulumi:dev::consumer::pulumi:pulumi:Stack::consumer-dev";
+const stackUrn = consumerStackUrn;
 const resourceGroupName = "edge-rg";
 /** One registry: the import fake serves it (registry, importImage, data plane), the ACR fake its tokens. */
 const registryName = "edgeacr";
@@ -110,23 +120,9 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
   });
 
   it("constructs EdgeRegistrySite: components under their parents, operations as edge-registry custom resources", async () => {
-    const { urn, state } = await plugin.construct({
-      type: "edge-registry:index:EdgeRegistrySite",
-      name: "edge-01",
-      parent: stackUrn,
-      project: "consumer",
-      stack: "dev",
-      dryRun: true,
-      monitorAddress: engine.monitorAddress,
-      inputs: {
-        resourceGroupName,
-        registryName,
-        connectedRegistryName: "edgeconnected",
-        clusterName: "arc-cluster",
-        serviceClusterIP: "192.100.100.1",
-        serviceCidr: "192.100.0.0/16",
-      },
-    });
+    const { urn, state } = await plugin.construct(
+      siteConstructRequest(engine.monitorAddress, { resourceGroupName, registryName }),
+    );
     expect(urn).toBe("urn:pulumi:dev::consumer::edge-registry:index:EdgeRegistrySite::edge-01");
     expect(engine.requiredVersions).toEqual([">=3.207.0"]);
     expect(Object.keys(state)).toEqual(expect.arrayContaining(["registryEndpoint", "activationStatus"]));
