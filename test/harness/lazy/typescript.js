@@ -1,0 +1,4 @@
+"use strict";
+/** `typescript`, loaded on first use (see lazyModule.js). */
+const lazyModule = require("./lazyModule");
+module.exports = lazyModule(() => require("typescript/lib/typescript.js"));
