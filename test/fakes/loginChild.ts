@@ -26,7 +26,8 @@ interface LoginCase {
   readonly probe?: string[];
   /**
    * Control case: a plain `ClientSecretCredential` on this authority host WITHOUT `disableInstanceDiscovery`
-   * (what the login must not do on a custom cloud), asked for `scope`.
+   * (what the login must not do on a custom cloud), asked for `scope`. Its pipeline retries the refused
+   * discovery request as always, with millisecond back-off instead of the default 0.8-3.2 s (~5 s of waiting).
    */
   readonly withInstanceDiscovery?: {
     tenantId: string;
@@ -56,7 +57,10 @@ async function main(): Promise<unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const identity = require("@azure/identity") as typeof import("@azure/identity");
     try {
-      await new identity.ClientSecretCredential(tenantId, clientId, secret, { authorityHost }).getToken(scope);
+      await new identity.ClientSecretCredential(tenantId, clientId, secret, {
+        authorityHost,
+        retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+      }).getToken(scope);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: String(error) };
