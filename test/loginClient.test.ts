@@ -150,10 +150,14 @@ describe("createOperationContext in-process (client retries, LRO, caching)", () 
       }),
     );
     const client = await createOperationContext(() => undefined, fake.env()).client();
-    const result = await client.registries.beginGenerateCredentialsAndWait("rg-lro", "acr", {
-      tokenId: `${registryPath("rg-lro")}/tokens/token`,
-      name: "password1",
-    });
+    // The fake answers `Retry-After: 0`, which the poller takes as "none" and waits its default 2 s instead:
+    // the SDK's own poll interval option keeps the two polls short.
+    const result = await client.registries.beginGenerateCredentialsAndWait(
+      "rg-lro",
+      "acr",
+      { tokenId: `${registryPath("rg-lro")}/tokens/token`, name: "password1" },
+      { updateIntervalInMs: 10 },
+    );
     expect(result.passwords?.[0].value).toBe("generated");
     expect(fake.requests.filter((r) => r.path.startsWith("/fakeOperations/")).length).toBeGreaterThanOrEqual(3);
   });

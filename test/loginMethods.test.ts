@@ -1,7 +1,8 @@
 /**
  * azure-native v3's login (platform-facts §10) as the deploy-time operations reproduce it: each method, end to end,
- * in a fresh `node` against the fake Entra ID / managed identity / GitHub / ARM over HTTPS (custom cloud), and the
- * Azure CLI with a configured tenant. The cases and the fake: test/harness/loginCases.ts.
+ * in a child `node` (a fresh one for the managed identity and DefaultAzureCredential, which MSAL keeps state for per
+ * process) against the fake Entra ID / managed identity / GitHub / ARM over HTTPS (custom cloud), and the Azure CLI
+ * with a configured tenant. The cases, the fake and which cases share a child: test/harness/loginCases.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,22 +1,26 @@
 /**
  * The fixtures of the login tests (test/login*.test.ts): azure-native v3's login (platform-facts §10) end to end.
  *
- * Each case runs in a fresh `node` (NODE_EXTRA_CA_CERTS is read only at start-up) with the case's environment and
- * stack config, resolves the login through `createOperationContext`, and makes one ARM call with the REAL
+ * Each case runs in a child `node` (test/fakes/loginChild.ts; NODE_EXTRA_CA_CERTS, read only at start-up, is the
+ * fake's CA) with exactly the case's environment and stack config: in a fresh process when its subject is
+ * something read once per process (see {@link freshProcessReason}), else in a batch child that runs several cases
+ * one after the other, each with `process.env` replaced by its own and its own credentials. It resolves the
+ * login through `createOperationContext`, and makes one ARM call with the REAL
  * `@azure/identity` + `@azure/arm-containerregistry` against the fake Entra ID / managed identity / GitHub / ARM
  * (test/fakes/azure.ts), HTTPS on 127.0.0.1, reached through the custom-cloud settings. The fake ARM reports which
  * client id, tenant and subscription it saw. Every child runs with a preload that refuses and records any
  * non-loopback connection or DNS lookup (test/fakes/loopbackOnly.js): no case may try one (e.g. MSAL instance
  * discovery, IMDS).
  *
- * A test file calls {@link useLoginFake} once, declares its cases with {@link given} (all started, PARALLEL at a
- * time, once the fake runs) and awaits them with {@link loggedIn}, {@link failed} or {@link outcome}.
+ * A test file calls {@link useLoginFake} once, declares its cases with {@link given} (all started, PARALLEL
+ * children at a time, once the fake runs) and awaits them with {@link loggedIn}, {@link failed} or {@link outcome}.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { type FakeAzure, startFakeAzure } from "../fakes/azure";
+import { inParallel } from "./loginFailures";
 
 export const run = promisify(execFile);
 const repo = path.resolve(__dirname, "..", "..");
@@ -54,6 +58,8 @@ export const ENV_CLIENT = "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b";
 export const DAC_CLIENT = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
 
 export interface ChildResult {
+  /** The case's resource group (which case of the child's output this is). */
+  resourceGroup: string;
   ok: boolean;
   error?: string;
   method?: string;
@@ -91,26 +97,59 @@ export let certificatePem: string;
 export let certificatePemPkcs1: string;
 export let certificatePemEncrypted: string;
 let caseNumber = 0;
-const slots: (() => void)[] = [];
-let running = 0;
+/** Children at once (each is a Node process; the machine may have 2 shared cores). */
 const PARALLEL = 3;
+/**
+ * At most this many cases per batch child. A batched case costs ~0.2 s of CPU, a child's start ~0.55 s (loading
+ * @azure/identity, MSAL and the ARM SDK): one batch per file (16 and 7 cases today) runs about as long as the
+ * fresh children beside it in the other lanes.
+ */
+const BATCH_SIZE = 16;
 
-/** Runs at most PARALLEL children at once. */
-async function limited<T>(task: () => Promise<T>): Promise<T> {
-  if (running >= PARALLEL) {
-    await new Promise<void>((resolve) => slots.push(resolve));
+/**
+ * Why a case must run in a process of its own, or undefined when it may run in a batch child (one case after
+ * the other, each with exactly its own environment and credentials: loginChild.ts). A batch would differ
+ * from a fresh process only through what is read or kept once per process:
+ *
+ * - the loopback-only preload reads `LOOPBACK_ONLY_LOG` at start-up (its own tests, `probe` and the
+ *   instance-discovery control, are about the preload, so they run fresh);
+ * - MSAL (`@azure/msal-node`) keeps the managed identity source — the endpoint it reads from
+ *   `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` on first use — and the managed identity token cache in process-wide
+ *   statics (`ManagedIdentityClient.identitySource`, `ManagedIdentityApplication.nodeStorage`): a case that
+ *   turns on the managed identity, or `DefaultAzureCredential` (whose chain builds a
+ *   `ManagedIdentityCredential`), runs fresh;
+ * - Node reads `NODE_*`, `UV_*`, `OPENSSL_*`, `SSL_CERT_*` at start-up, `@azure/logger` reads `DEBUG` and
+ *   `AZURE_LOG_LEVEL` when loaded, and the SDKs' proxy policy loads `NO_PROXY` once: a case setting one runs
+ *   fresh (`NODE_EXTRA_CA_CERTS` is the same for every case of a file).
+ *
+ * Everything else is read per call: the login reads the environment it is given when it resolves
+ * (`createOperationContext(config, process.env)`), `@azure/identity` reads `process.env` only inside
+ * constructors and `getToken`, and the Azure CLI is spawned per call with the case's `PATH`.
+ */
+export function freshProcessReason(spec: Case): string | undefined {
+  if (spec.probe || spec.withInstanceDiscovery) {
+    return "its subject is the loopback-only preload, set up at process start";
   }
-  running += 1;
-  try {
-    return await task();
-  } finally {
-    running -= 1;
-    slots.shift()?.();
+  const on = (key: string, variable: string) => spec.config?.[key] === "true" || spec.env?.[variable] === "true";
+  if (on("useMsi", "ARM_USE_MSI") || on("useDefaultAzureCredential", "ARM_USE_DEFAULT_AZURE_CREDENTIAL")) {
+    return "it builds a ManagedIdentityCredential, whose MSAL source and token cache are process-wide";
   }
+  const readOnce = Object.keys(spec.env ?? {}).find((name) =>
+    /^(NODE_|UV_|OPENSSL_|SSL_CERT_)|^(NO_PROXY|no_proxy|DEBUG|AZURE_LOG_LEVEL|LOOPBACK_ONLY_LOG)$/.test(name),
+  );
+  return readOnce && `${readOnce} is read once per process`;
 }
 
-/** Runs one case in a fresh node; returns its result, the resource group it used and its az calls. */
-async function runCase(spec: Case): Promise<{ result: ChildResult; resourceGroup: string; azCalls: string[][] }> {
+/** A case ready to run: its resource group, logs, and the whole environment of a fresh process for it. */
+interface PreparedCase {
+  readonly resourceGroup: string;
+  readonly refusedLog: string;
+  readonly azLog: string;
+  readonly env: Record<string, string>;
+}
+
+/** Gives a case its resource group and folder (its HOME), and the environment a fresh child of it gets. */
+function prepareCase(spec: Case): PreparedCase {
   const resourceGroup = `rg-case-${++caseNumber}`;
   const caseDir = path.join(fake.dir, resourceGroup);
   fs.mkdirSync(caseDir);
@@ -136,18 +175,47 @@ async function runCase(spec: Case): Promise<{ result: ChildResult; resourceGroup
     env.FAKE_AZ_STATE = stateFile;
     env.FAKE_AZ_LOG = azLog;
   }
-  const { stdout } = await limited(() =>
-    run(
-      process.execPath,
-      ["-r", "./test/fakes/loopbackOnly.js", "-r", "./bin/register.js", "test/fakes/loginChild.ts"],
-      { cwd: repo, env, encoding: "utf8", timeout: 60_000 },
-    ),
+  return { resourceGroup, refusedLog, azLog, env };
+}
+
+/**
+ * Runs `cases` in one child: a single case in a fresh process with its environment, several as a batch
+ * (loginChild.ts). Returns each case's result (its line of the child's output), refusals and az calls.
+ */
+async function runChild(cases: PreparedCase[], batch: boolean): Promise<CaseRun[]> {
+  let env = cases[0].env;
+  if (batch) {
+    const batchDir = path.join(fake.dir, `batch-${cases[0].resourceGroup}`);
+    fs.mkdirSync(batchDir);
+    const batchFile = path.join(batchDir, "cases.json");
+    fs.writeFileSync(batchFile, JSON.stringify(cases.map((c) => c.env)));
+    env = {
+      PATH: process.env.PATH ?? "",
+      HOME: batchDir,
+      NODE_EXTRA_CA_CERTS: fake.caFile,
+      LOOPBACK_ONLY_LOG: path.join(batchDir, "refused.jsonl"),
+      LOGIN_BATCH_FILE: batchFile,
+    };
+  }
+  const { stdout } = await run(
+    process.execPath,
+    ["-r", "./test/fakes/loopbackOnly.js", "-r", "./bin/register.js", "test/fakes/loginChild.ts"],
+    { cwd: repo, env, encoding: "utf8", timeout: 60_000 * cases.length },
   );
+  const printed = stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as ChildResult);
   const lines = (file: string) =>
     fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
-  const result = JSON.parse(stdout.trim().split("\n").pop() as string) as ChildResult;
-  result.refused = lines(refusedLog).map((line) => JSON.parse(line) as { kind: string; target: string });
-  return { result, resourceGroup, azCalls: lines(azLog).map((line) => JSON.parse(line) as string[]) };
+  return cases.map(({ resourceGroup, refusedLog, azLog }) => {
+    const result = printed.find((line) => line.resourceGroup === resourceGroup);
+    if (!result) {
+      throw new Error(`the login child printed no result for ${resourceGroup}:\n${stdout}`);
+    }
+    result.refused = lines(refusedLog).map((line) => JSON.parse(line) as { kind: string; target: string });
+    return { result, resourceGroup, azCalls: lines(azLog).map((line) => JSON.parse(line) as string[]) };
+  });
 }
 
 /** Whether the fake Entra ID granted `clientId` a token after authenticating it as `kind`. */
@@ -160,8 +228,13 @@ export function armRequestsOf(resourceGroup: string) {
   return fake.requests.filter((r) => r.path.includes(`/resourceGroups/${resourceGroup}/`));
 }
 
-type CaseRun = Awaited<ReturnType<typeof runCase>>;
-/** Every end-to-end case, by name: defined with the tests, all started (PARALLEL at a time) in beforeAll. */
+/** What a case's child reported: its result, the resource group it used and its az calls. */
+interface CaseRun {
+  result: ChildResult;
+  resourceGroup: string;
+  azCalls: string[][];
+}
+/** Every end-to-end case, by name: defined with the tests, all started (PARALLEL children at a time) in beforeAll. */
 const caseSpecs = new Map<string, () => Case>();
 const caseRuns = new Map<string, Promise<CaseRun>>();
 
@@ -171,13 +244,40 @@ export function given(name: string, spec: () => Case): string {
   return name;
 }
 
-/** Starts every declared case. */
+/**
+ * Starts every declared case: those {@link freshProcessReason} names each in a fresh process, the others in
+ * batches of at most BATCH_SIZE, PARALLEL children at a time (batches first: they take longest).
+ */
 function startCases(): void {
+  const fresh: [string, PreparedCase][] = [];
+  const batched: [string, PreparedCase][] = [];
   for (const [name, spec] of caseSpecs) {
-    const started = runCase(spec());
-    started.catch(() => undefined);
-    caseRuns.set(name, started);
+    const built = spec();
+    (freshProcessReason(built) ? fresh : batched).push([name, prepareCase(built)]);
   }
+  const groups: { cases: [string, PreparedCase][]; batch: boolean }[] = [];
+  const batchCount = Math.ceil(batched.length / BATCH_SIZE);
+  for (let index = 0; index < batchCount; index++) {
+    groups.push({ cases: batched.filter((_, at) => at % batchCount === index), batch: true });
+  }
+  groups.push(...fresh.map((one) => ({ cases: [one], batch: false })));
+  const tasks = groups.map(({ cases, batch }) => {
+    const settle: { resolve: (run: CaseRun) => void; reject: (error: unknown) => void }[] = [];
+    for (const [name] of cases) {
+      const started = new Promise<CaseRun>((resolve, reject) => settle.push({ resolve, reject }));
+      started.catch(() => undefined);
+      caseRuns.set(name, started);
+    }
+    return () =>
+      runChild(
+        cases.map(([, prepared]) => prepared),
+        batch,
+      ).then(
+        (runs) => runs.forEach((one, index) => settle[index].resolve(one)),
+        (error: unknown) => settle.forEach(({ reject }) => reject(error)),
+      );
+  });
+  void inParallel(PARALLEL, tasks);
 }
 
 /** The outcome of a declared case. */
