@@ -118,12 +118,15 @@ describe("TokenPassword in the dynamic provider", () => {
 
   it("waits as long as a 429's Retry-After says", async () => {
     const token = newToken();
-    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterSeconds: 2 });
+    // In milliseconds (`retry-after-ms`, read before `Retry-After`): far above the 5 ms test back-off without one.
+    const delay = 400;
+    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterMs: delay });
     const started = Date.now();
     await up(passwords, { tokenId: token.id });
     const posts = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/generateCredentials"));
     expect(posts.slice(-2).map((r) => r.status)).toEqual([429, 202]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(posts.at(-1)!.at - posts.at(-2)!.at).toBeGreaterThanOrEqual(delay);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(delay);
   });
 
   it("two rotations: consumers always hold a password that logs in, the previous one is revoked only at the next rotation", async () => {
