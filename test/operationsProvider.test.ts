@@ -1,7 +1,8 @@
 /**
  * The deploy-time operations run the way the engine runs them in a TypeScript program: the loader the SDK
  * serializes (components/operations/loader.ts), run by a fresh `@pulumi/pulumi/cmd/dynamic-provider` process
- * (cwd = this checkout, as for a program in it), which loads the operation from the checkout's sources, configured
+ * (cwd = this checkout, as for a program in it; one for both operations, as the engine runs one for all the
+ * program's dynamic resources), which loads the operation from the checkout's sources, configured
  * with the stack config, then driven over the provider gRPC protocol (test/harness/dynamicProvider.ts)
  * against the fake Entra ID + ARM over HTTPS on loopback (test/fakes/azure.ts, acr.ts), with the real
  * `@azure/identity` and `@azure/arm-containerregistry` inside the plugin.
@@ -28,18 +29,20 @@ beforeAll(async () => {
   acr = addFakeAcr(fake, "myresourcegroup", "myacrregistry");
   tokenPasswordText = await serializeProvider(loaderFor(tokenPassword.name, hostLocator()));
   const deactivationText = await serializeProvider(loaderFor(deactivation.name, hostLocator()));
-  const common = { engineAddress: engine.engineAddress, caFile: fake.caFile, env: fake.env() };
-  [passwords, deactivations] = await Promise.all([
-    startDynamicProvider({ ...common, provider: tokenPasswordText }),
-    startDynamicProvider({ ...common, provider: deactivationText }),
-  ]);
+  // One process for both operations, as the engine runs one for every dynamic resource of a program (no stack
+  // config: the login comes from the environment).
+  passwords = await startDynamicProvider({
+    provider: tokenPasswordText,
+    engineAddress: engine.engineAddress,
+    caFile: fake.caFile,
+    env: fake.env(),
+  });
+  deactivations = passwords.serve(deactivationText);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([passwords?.close(), deactivations?.close()]);
-  for (const plugin of [passwords, deactivations]) {
-    expect(plugin?.offLoopback()).toEqual([]);
-  }
+  await passwords?.close();
+  expect(passwords?.offLoopback()).toEqual([]);
   await Promise.all([fake?.close(), engine?.close()]);
 });
 
@@ -208,17 +211,18 @@ describe("login: the stack config wins over the environment, as in azure-native"
       secret: crypto.randomBytes(16).toString("hex"),
     };
     fake.addClient(configured);
-    const config: Record<string, string> =
+    // The environment's login: the shared process, configured without azure-native keys. The config's: a process
+    // of its own, configured with the client (the environment still holds the default client).
+    const plugin =
       source === "config"
-        ? { "azure-native:clientId": configured.clientId, "azure-native:clientSecret": configured.secret }
-        : {};
-    const plugin = await startDynamicProvider({
-      provider: tokenPasswordText,
-      engineAddress: engine.engineAddress,
-      caFile: fake.caFile,
-      env: fake.env(),
-      config,
-    });
+        ? await startDynamicProvider({
+            provider: tokenPasswordText,
+            engineAddress: engine.engineAddress,
+            caFile: fake.caFile,
+            env: fake.env(),
+            config: { "azure-native:clientId": configured.clientId, "azure-native:clientSecret": configured.secret },
+          })
+        : passwords;
     try {
       const token = newToken();
       const before = fake.requests.length;
@@ -231,7 +235,7 @@ describe("login: the stack config wins over the environment, as in azure-native"
       );
       expect([...appids]).toEqual([source === "config" ? configured.clientId : fake.defaultClient.clientId]);
     } finally {
-      await plugin.close();
+      if (plugin !== passwords) await plugin.close();
     }
     expect(plugin.offLoopback()).toEqual([]);
   });

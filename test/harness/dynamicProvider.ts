@@ -67,9 +67,15 @@ export interface DynamicProvider {
   read(id: string, properties: Props): Promise<{ id: string; properties: Props }>;
   update(id: string, olds: Props, news: Props): Promise<Props>;
   delete(id: string, properties: Props): Promise<void>;
+  /**
+   * The same process driving another operation (calls carry `provider` as their `__provider`): the engine runs
+   * one `pulumi-nodejs` dynamic provider for every dynamic resource of a program, and it loads and configures
+   * each provider text once, with the process's config. Closing either closes the process.
+   */
+  serve(provider: string): DynamicProvider;
   /** Everything the plugin wrote to stderr. */
   stderr(): string;
-  /** Attempts to leave loopback the preload recorded (JSON lines). */
+  /** Attempts to leave loopback the preload recorded (JSON lines), also after `close`. */
   offLoopback(): string[];
   close(): Promise<void>;
 }
@@ -142,7 +148,6 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   configure.setAcceptsecrets(true);
   await rpc("configure", configure);
 
-  const withProvider = (props: Props): Props => ({ [providerKey]: options.provider, ...props });
   const withoutProvider = (props: Props): Props => {
     if (options.keepProvider) {
       return props;
@@ -151,77 +156,87 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
     delete copy[providerKey];
     return copy;
   };
-
-  return {
-    async check(olds, news) {
-      const request = new provproto.CheckRequest();
-      request.setUrn(urn);
-      request.setOlds(struct(Object.keys(olds).length ? withProvider(olds) : {}));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.CheckResponse>("check", request);
-      return {
-        inputs: withoutProvider(plain(response.getInputs())),
-        failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
-      };
-    },
-    async diff(id, olds, news) {
-      const request = new provproto.DiffRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(withProvider(olds)));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.DiffResponse>("diff", request);
-      const names: Record<number, string> = {
-        [provproto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
-        [provproto.DiffResponse.DiffChanges.DIFF_NONE]: "none",
-      };
-      return {
-        changes: names[response.getChanges()] ?? "unknown",
-        replaces: response.getReplacesList(),
-        deleteBeforeReplace: response.getDeletebeforereplace(),
-      };
-    },
-    async create(properties) {
-      const request = new provproto.CreateRequest();
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      const response = await rpc<provproto.CreateResponse>("create", request);
-      return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
-    },
-    async read(id, properties) {
-      const request = new provproto.ReadRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      const response = await rpc<provproto.ReadResponse>("read", request);
-      return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
-    },
-    async update(id, olds, news) {
-      const request = new provproto.UpdateRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(withProvider(olds)));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.UpdateResponse>("update", request);
-      return withoutProvider(plain(response.getProperties()));
-    },
-    async delete(id, properties) {
-      const request = new provproto.DeleteRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      await rpc<emptyproto.Empty>("delete", request);
-    },
-    stderr: () => stderr,
-    offLoopback: () =>
-      fs.existsSync(loopbackLog) ? fs.readFileSync(loopbackLog, "utf8").split("\n").filter(Boolean) : [],
-    async close() {
-      client.close();
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-      }
-      await exited;
-      fs.rmSync(path.dirname(loopbackLog), { recursive: true, force: true });
-    },
+  let recorded: string[] | undefined; // the log's lines once the process is closed (and the log removed)
+  const offLoopback = (): string[] =>
+    recorded ?? (fs.existsSync(loopbackLog) ? fs.readFileSync(loopbackLog, "utf8").split("\n").filter(Boolean) : []);
+  const close = async (): Promise<void> => {
+    client.close();
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+    }
+    await exited;
+    recorded ??= offLoopback();
+    fs.rmSync(path.dirname(loopbackLog), { recursive: true, force: true });
   };
+
+  /** The calls of this process, with `provider` as the `__provider` of what they send. */
+  const driver = (provider: string): DynamicProvider => {
+    const withProvider = (props: Props): Props => ({ [providerKey]: provider, ...props });
+    return {
+      async check(olds, news) {
+        const request = new provproto.CheckRequest();
+        request.setUrn(urn);
+        request.setOlds(struct(Object.keys(olds).length ? withProvider(olds) : {}));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.CheckResponse>("check", request);
+        return {
+          inputs: withoutProvider(plain(response.getInputs())),
+          failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+        };
+      },
+      async diff(id, olds, news) {
+        const request = new provproto.DiffRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setOlds(struct(withProvider(olds)));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.DiffResponse>("diff", request);
+        const names: Record<number, string> = {
+          [provproto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
+          [provproto.DiffResponse.DiffChanges.DIFF_NONE]: "none",
+        };
+        return {
+          changes: names[response.getChanges()] ?? "unknown",
+          replaces: response.getReplacesList(),
+          deleteBeforeReplace: response.getDeletebeforereplace(),
+        };
+      },
+      async create(properties) {
+        const request = new provproto.CreateRequest();
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        const response = await rpc<provproto.CreateResponse>("create", request);
+        return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
+      },
+      async read(id, properties) {
+        const request = new provproto.ReadRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        const response = await rpc<provproto.ReadResponse>("read", request);
+        return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
+      },
+      async update(id, olds, news) {
+        const request = new provproto.UpdateRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setOlds(struct(withProvider(olds)));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.UpdateResponse>("update", request);
+        return withoutProvider(plain(response.getProperties()));
+      },
+      async delete(id, properties) {
+        const request = new provproto.DeleteRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        await rpc<emptyproto.Empty>("delete", request);
+      },
+      serve: driver,
+      stderr: () => stderr,
+      offLoopback,
+      close,
+    };
+  };
+  return driver(options.provider);
 }
