@@ -9,10 +9,10 @@
  * `NODE_EXTRA_CA_CERTS`, with every connection off loopback refused and recorded (loopbackOnly.js).
  */
 import { ImageImportInputs, imageImportOperation, ImageImportState } from "../components/operations/imageImport";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { ACR_AUDIENCE, FakeImport, startFakeImport } from "./fakes/acrImport";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 jest.setTimeout(120_000);
@@ -91,7 +91,7 @@ const importCalls = () => fake.requests.filter((r) => r.method === "POST" && r.p
 beforeAll(async () => {
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   world = await startFakeImport(fake, "rg-edge", "edgeacr01");
-  providerText = await serializeProvider(loaderFor(imageImportOperation.name, hostLocator()));
+  providerText = await serializeLoader(imageImportOperation.name, hostLocator());
   plugin = await startPlugin();
 });
 

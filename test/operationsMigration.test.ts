@@ -11,11 +11,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { deactivation } from "../components/operations/deactivation";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { tokenPassword } from "../components/operations/tokenPassword";
 import { addFakeAcr, FakeAcr, FakePassword } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 interface LegacyResource {
@@ -50,7 +50,7 @@ beforeAll(async () => {
   }
   acr.addConnectedRegistry("legacyconnectedregistry", "Active");
   for (const operation of [tokenPassword, deactivation]) {
-    loaders[operation.name] = await serializeProvider(loaderFor(operation.name, hostLocator()));
+    loaders[operation.name] = await serializeLoader(operation.name, hostLocator());
   }
   // One process for both operations, as the engine runs one for every dynamic resource of a program.
   host = await startDynamicProvider({

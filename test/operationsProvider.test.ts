@@ -9,11 +9,11 @@
  */
 import * as crypto from "node:crypto";
 import { deactivation } from "../components/operations/deactivation";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { tokenPassword } from "../components/operations/tokenPassword";
 import { addFakeAcr, FakeAcr } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 let fake: FakeAzure;
@@ -27,8 +27,8 @@ let tokenPasswordText: string;
 beforeAll(async () => {
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   acr = addFakeAcr(fake, "myresourcegroup", "myacrregistry");
-  tokenPasswordText = await serializeProvider(loaderFor(tokenPassword.name, hostLocator()));
-  const deactivationText = await serializeProvider(loaderFor(deactivation.name, hostLocator()));
+  tokenPasswordText = await serializeLoader(tokenPassword.name, hostLocator());
+  const deactivationText = await serializeLoader(deactivation.name, hostLocator());
   // One process for both operations, as the engine runs one for every dynamic resource of a program (no stack
   // config: the login comes from the environment).
   passwords = await startDynamicProvider({

@@ -13,15 +13,17 @@
  *    does: the dynamic provider `require`s that text (require-from-string) and calls the operation.
  */
 import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { HostLocator, loaderFor } from "../../components/operations/loader";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const providerKey = "__provider";
@@ -30,8 +32,52 @@ type Props = Record<string, unknown>;
 
 /** The `__provider` text of a provider object, as the SDK computes it. */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  // Required here only: loading the SDK costs a test file about a second of CPU (see serializeLoader).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("@pulumi/pulumi") as typeof pulumi;
+  const serialized = await sdk.runtime.serializeFunction(() => provider, { allowSecrets: true });
   return serialized.text;
+}
+
+const loaderCache = path.join(repoRoot, "node_modules", ".cache", "edge-registry-loaders");
+
+/**
+ * The `__provider` text of `loaderFor(name, locator)` (components/operations/loader.ts), exactly as
+ * {@link serializeProvider} computes it, kept in a content-keyed cache shared by the test files and runs
+ * (`node_modules/.cache/edge-registry-loaders`): the key is everything the text is made of, the loader's
+ * (transpiled) function and module source, `name`, `locator`, the `@pulumi/pulumi` serializer's version and
+ * Node's. Serializing loads the whole SDK into the test file (about a second of CPU each time). A file is
+ * written under a temporary name and renamed into place, so a reader never sees a partial text; two workers
+ * that miss at once both compute the same text.
+ */
+export async function serializeLoader(name: string, locator: HostLocator): Promise<string> {
+  const provider = loaderFor(name, locator);
+  const sdkVersion = (
+    JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }
+  ).version;
+  const key = crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify([
+        String(provider.configure),
+        fs.readFileSync(path.join(repoRoot, "components", "operations", "loader.ts"), "utf8"),
+        name,
+        locator,
+        sdkVersion,
+        process.version,
+      ]),
+    )
+    .digest("hex");
+  const file = path.join(loaderCache, `${key}.txt`);
+  if (fs.existsSync(file)) {
+    return fs.readFileSync(file, "utf8");
+  }
+  const text = await serializeProvider(provider);
+  fs.mkdirSync(loaderCache, { recursive: true });
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+  return text;
 }
 
 /** Options of {@link startDynamicProvider}. */
