@@ -9,10 +9,10 @@
  * `NODE_EXTRA_CA_CERTS`, with every connection off loopback refused and recorded (loopbackOnly.js).
  */
 import { ImageImportInputs, imageImportOperation, ImageImportState } from "../components/operations/imageImport";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { ACR_AUDIENCE, FakeImport, startFakeImport } from "./fakes/acrImport";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 jest.setTimeout(120_000);
@@ -91,7 +91,7 @@ const importCalls = () => fake.requests.filter((r) => r.method === "POST" && r.p
 beforeAll(async () => {
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   world = await startFakeImport(fake, "rg-edge", "edgeacr01");
-  providerText = await serializeProvider(loaderFor(imageImportOperation.name, hostLocator()));
+  providerText = await serializeLoader(imageImportOperation.name, hostLocator());
   plugin = await startPlugin();
 });
 
@@ -175,20 +175,26 @@ it("a target tag pointing elsewhere fails, naming the tag and `mode: Force`; For
 
 it("429 with Retry-After is retried after the delay, on ARM and on the data plane", async () => {
   const digest = world.source.push("mcr/throttled:1");
-  fake.faults.add({ kind: "throttle", method: "POST", path: /\/importImage$/, retryAfterSeconds: 2 });
-  world.registry.throttle(1, 1);
+  // The delays are asked in milliseconds (`retry-after-ms`, which both pipelines read before `Retry-After`): far
+  // above ARM's 5 ms test back-off, and the data plane does not retry a 429 that asks for no delay at all.
+  const armDelay = 400;
+  const dataDelay = 300;
+  fake.faults.add({ kind: "throttle", method: "POST", path: /\/importImage$/, retryAfterMs: armDelay });
+  world.registry.throttle(1, dataDelay);
   const before = importCalls().length;
   const dataBefore = world.registry.requests.length;
   const started = Date.now();
   const created = await create(request("mcr/throttled:1", ["throttled:1"]));
   expect(created.outs.digest).toBe(digest);
-  expect(
-    importCalls()
-      .slice(before)
-      .map((r) => r.status),
-  ).toEqual([429, 202]);
-  expect(world.registry.requests.slice(dataBefore).filter((r) => r.status === 429)).toHaveLength(1);
-  expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  const posts = importCalls().slice(before);
+  expect(posts.map((r) => r.status)).toEqual([429, 202]);
+  expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(armDelay);
+  const data = world.registry.requests.slice(dataBefore);
+  expect(data.filter((r) => r.status === 429)).toHaveLength(1);
+  const throttled = data.findIndex((r) => r.status === 429);
+  expect(data[throttled + 1]).toMatchObject({ method: data[throttled].method, path: data[throttled].path });
+  expect(data[throttled + 1].at - data[throttled].at).toBeGreaterThanOrEqual(dataDelay);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(armDelay + dataDelay);
 });
 
 it("a lost status poll is resumed: one import, no duplicate, no failure", async () => {

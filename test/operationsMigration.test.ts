@@ -4,18 +4,18 @@
  * test/fixtures/legacyOperationsState.json is the state main (ca05727) wrote for a TokenPassword and a
  * ConnectedRegistryDeactivation: inputs and outputs each carrying the whole provider text (`__provider`, the
  * operation's code serialized by value). The fake registry serves the same token, password and connected
- * registry again; one fresh `cmd/dynamic-provider` process per operation runs what the engine sends on the
- * first `pulumi up` with this version (check and diff with the stored state as olds and the loader as news,
+ * registry again; one fresh `cmd/dynamic-provider` process (the engine's one for all dynamic resources) runs
+ * what the engine sends on the first `pulumi up` with this version (check and diff with the stored state as olds and the loader as news,
  * then update), and then on `pulumi refresh` and `pulumi destroy` (read and delete of the updated state).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { deactivation } from "../components/operations/deactivation";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { tokenPassword } from "../components/operations/tokenPassword";
 import { addFakeAcr, FakeAcr, FakePassword } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 interface LegacyResource {
@@ -36,6 +36,8 @@ const [legacyPassword, legacyDeactivation] = legacy.resources;
 let fake: FakeAzure;
 let engine: FakeEngine;
 let acr: FakeAcr;
+let host: DynamicProvider;
+/** The process's calls for each operation (the loader as the `__provider` of what they register). */
 const plugins: Record<string, DynamicProvider> = {};
 const loaders: Record<string, string> = {};
 
@@ -47,25 +49,25 @@ beforeAll(async () => {
     acr.tokens.get(legacy.fakeToken.name)!.passwords.set(password.name, password);
   }
   acr.addConnectedRegistry("legacyconnectedregistry", "Active");
-  await Promise.all(
-    [tokenPassword, deactivation].map(async (operation) => {
-      loaders[operation.name] = await serializeProvider(loaderFor(operation.name, hostLocator()));
-      plugins[operation.name] = await startDynamicProvider({
-        provider: loaders[operation.name],
-        engineAddress: engine.engineAddress,
-        caFile: fake.caFile,
-        env: fake.env(),
-        keepProvider: true,
-      });
-    }),
-  );
+  for (const operation of [tokenPassword, deactivation]) {
+    loaders[operation.name] = await serializeLoader(operation.name, hostLocator());
+  }
+  // One process for both operations, as the engine runs one for every dynamic resource of a program.
+  host = await startDynamicProvider({
+    provider: loaders[tokenPassword.name],
+    engineAddress: engine.engineAddress,
+    caFile: fake.caFile,
+    env: fake.env(),
+    keepProvider: true,
+  });
+  for (const operation of [tokenPassword, deactivation]) {
+    plugins[operation.name] = host.serve(loaders[operation.name]);
+  }
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(Object.values(plugins).map((plugin) => plugin.close()));
-  for (const plugin of Object.values(plugins)) {
-    expect(plugin.offLoopback()).toEqual([]);
-  }
+  await host?.close();
+  expect(host?.offLoopback()).toEqual([]);
   await Promise.all([fake?.close(), engine?.close()]);
 });
 

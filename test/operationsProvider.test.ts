@@ -1,18 +1,19 @@
 /**
  * The deploy-time operations run the way the engine runs them in a TypeScript program: the loader the SDK
  * serializes (components/operations/loader.ts), run by a fresh `@pulumi/pulumi/cmd/dynamic-provider` process
- * (cwd = this checkout, as for a program in it), which loads the operation from the checkout's sources, configured
+ * (cwd = this checkout, as for a program in it; one for both operations, as the engine runs one for all the
+ * program's dynamic resources), which loads the operation from the checkout's sources, configured
  * with the stack config, then driven over the provider gRPC protocol (test/harness/dynamicProvider.ts)
  * against the fake Entra ID + ARM over HTTPS on loopback (test/fakes/azure.ts, acr.ts), with the real
  * `@azure/identity` and `@azure/arm-containerregistry` inside the plugin.
  */
 import * as crypto from "node:crypto";
 import { deactivation } from "../components/operations/deactivation";
-import { hostLocator, loaderFor } from "../components/operations/loader";
+import { hostLocator } from "../components/operations/loader";
 import { tokenPassword } from "../components/operations/tokenPassword";
 import { addFakeAcr, FakeAcr } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
-import { DynamicProvider, serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
+import { DynamicProvider, serializeLoader, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 
 let fake: FakeAzure;
@@ -26,20 +27,22 @@ let tokenPasswordText: string;
 beforeAll(async () => {
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   acr = addFakeAcr(fake, "myresourcegroup", "myacrregistry");
-  tokenPasswordText = await serializeProvider(loaderFor(tokenPassword.name, hostLocator()));
-  const deactivationText = await serializeProvider(loaderFor(deactivation.name, hostLocator()));
-  const common = { engineAddress: engine.engineAddress, caFile: fake.caFile, env: fake.env() };
-  [passwords, deactivations] = await Promise.all([
-    startDynamicProvider({ ...common, provider: tokenPasswordText }),
-    startDynamicProvider({ ...common, provider: deactivationText }),
-  ]);
+  tokenPasswordText = await serializeLoader(tokenPassword.name, hostLocator());
+  const deactivationText = await serializeLoader(deactivation.name, hostLocator());
+  // One process for both operations, as the engine runs one for every dynamic resource of a program (no stack
+  // config: the login comes from the environment).
+  passwords = await startDynamicProvider({
+    provider: tokenPasswordText,
+    engineAddress: engine.engineAddress,
+    caFile: fake.caFile,
+    env: fake.env(),
+  });
+  deactivations = passwords.serve(deactivationText);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([passwords?.close(), deactivations?.close()]);
-  for (const plugin of [passwords, deactivations]) {
-    expect(plugin?.offLoopback()).toEqual([]);
-  }
+  await passwords?.close();
+  expect(passwords?.offLoopback()).toEqual([]);
   await Promise.all([fake?.close(), engine?.close()]);
 });
 
@@ -118,12 +121,15 @@ describe("TokenPassword in the dynamic provider", () => {
 
   it("waits as long as a 429's Retry-After says", async () => {
     const token = newToken();
-    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterSeconds: 2 });
+    // In milliseconds (`retry-after-ms`, read before `Retry-After`): far above the 5 ms test back-off without one.
+    const delay = 400;
+    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterMs: delay });
     const started = Date.now();
     await up(passwords, { tokenId: token.id });
     const posts = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/generateCredentials"));
     expect(posts.slice(-2).map((r) => r.status)).toEqual([429, 202]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(posts.at(-1)!.at - posts.at(-2)!.at).toBeGreaterThanOrEqual(delay);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(delay);
   });
 
   it("two rotations: consumers always hold a password that logs in, the previous one is revoked only at the next rotation", async () => {
@@ -205,17 +211,18 @@ describe("login: the stack config wins over the environment, as in azure-native"
       secret: crypto.randomBytes(16).toString("hex"),
     };
     fake.addClient(configured);
-    const config: Record<string, string> =
+    // The environment's login: the shared process, configured without azure-native keys. The config's: a process
+    // of its own, configured with the client (the environment still holds the default client).
+    const plugin =
       source === "config"
-        ? { "azure-native:clientId": configured.clientId, "azure-native:clientSecret": configured.secret }
-        : {};
-    const plugin = await startDynamicProvider({
-      provider: tokenPasswordText,
-      engineAddress: engine.engineAddress,
-      caFile: fake.caFile,
-      env: fake.env(),
-      config,
-    });
+        ? await startDynamicProvider({
+            provider: tokenPasswordText,
+            engineAddress: engine.engineAddress,
+            caFile: fake.caFile,
+            env: fake.env(),
+            config: { "azure-native:clientId": configured.clientId, "azure-native:clientSecret": configured.secret },
+          })
+        : passwords;
     try {
       const token = newToken();
       const before = fake.requests.length;
@@ -228,7 +235,7 @@ describe("login: the stack config wins over the environment, as in azure-native"
       );
       expect([...appids]).toEqual([source === "config" ? configured.clientId : fake.defaultClient.clientId]);
     } finally {
-      await plugin.close();
+      if (plugin !== passwords) await plugin.close();
     }
     expect(plugin.offLoopback()).toEqual([]);
   });

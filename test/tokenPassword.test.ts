@@ -142,13 +142,16 @@ describe("create", () => {
 
   it("honours Retry-After on 429", async () => {
     const { tokenId, ctx } = setUp();
-    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterSeconds: 2 });
+    // In milliseconds (`retry-after-ms`, read before `Retry-After`): far above the 5 ms test back-off without one.
+    const delay = 400;
+    fake.faults.add({ kind: "throttle", method: "POST", path: /generateCredentials$/, retryAfterMs: delay });
     const started = Date.now();
     const { outs } = await create({ tokenId }, ctx);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(delay);
     expect(outs.value).toBeTruthy();
-    const statuses = fake.requests.filter((r) => /generateCredentials$/.test(r.path)).map((r) => r.status);
-    expect(statuses.slice(-2)).toEqual([429, 202]);
+    const posts = fake.requests.filter((r) => /generateCredentials$/.test(r.path));
+    expect(posts.slice(-2).map((r) => r.status)).toEqual([429, 202]);
+    expect(posts.at(-1)!.at - posts.at(-2)!.at).toBeGreaterThanOrEqual(delay);
   });
 
   it("names the token when Azure refuses", async () => {
@@ -367,7 +370,7 @@ describe("read reports an expired password", () => {
     expect(warnings).toEqual([]);
 
     const past = setUp();
-    const soon = new Date(Date.now() + 1500).toISOString();
+    const soon = new Date(Date.now() + 300).toISOString();
     const outs = (await create({ tokenId: past.tokenId, expiry: soon }, past.ctx)).outs;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(soon) - Date.now() + 50)));
     const read = await tokenPassword.read("id", outs, past.ctx);

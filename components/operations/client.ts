@@ -8,12 +8,31 @@
  * 408/429/5xx, dropped connections and 409 `AnotherOperationInProgress`, 3 retries, 20-120 s back-off or
  * the answer's `Retry-After`).
  *
+ * Long-running calls poll at the SDK's interval (2 s, or the answer's `Retry-After`), as azure-native's
+ * do at azcore's; `EDGE_REGISTRY_LRO_POLL_INTERVAL_MS` ({@link pollIntervalVariable}) shortens it for tests.
+ *
  * The SDKs are required lazily, so programs that only preview never load them.
  */
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { ArmRetryOptions, armRetryOptions, armRetryOptionsFrom, useArmRetries } from "./armRetry";
 import type { OperationContext, RegistryClient } from "./operation";
 import { AzureLogin, AzureLoginError, ConfigReader, resolveLogin, settingLabel } from "./login";
+
+/**
+ * The environment variable that sets {@link OperationContext.pollIntervalMs} in milliseconds: the interval
+ * between status polls of the operations' long-running calls and the base of the image import's back-off
+ * before it resumes a lost poll. Unset (production): the SDK's 2 s (or the answer's `Retry-After`) and 1 s.
+ * For a test harness that drives the operations, in another process too, against a local fake whose
+ * operations finish at once (test/fakes/azure.ts sets it in `cloudEnv()`).
+ */
+export const pollIntervalVariable = "EDGE_REGISTRY_LRO_POLL_INTERVAL_MS";
+
+/** The poll interval {@link pollIntervalVariable} sets in `env`, or undefined (the SDK's own). */
+export function pollIntervalFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[pollIntervalVariable];
+  const interval = text === undefined || text === "" ? NaN : Number(text);
+  return Number.isFinite(interval) && interval > 0 ? interval : undefined;
+}
 
 /** An {@link OperationContext} that also exposes the resolved login (e.g. for a data-plane client). */
 export interface AzureOperationContext extends OperationContext {
@@ -40,7 +59,8 @@ export function managementClient(
  * The context the operations get: `config(key)` reads stack config `azure-native:<key>` (as captured by
  * `configure`), `env` the environment (default `process.env`), `warn` reports warnings (default: stderr),
  * `retry` the ARM retry numbers (default azure-native's, with the base delay from
- * `EDGE_REGISTRY_ARM_RETRY_DELAY_MS` in `env` when set). `client(subscriptionId?)` uses the login's
+ * `EDGE_REGISTRY_ARM_RETRY_DELAY_MS` in `env` when set), `pollIntervalMs` the interval between the polls of
+ * long-running calls (default the SDK's, or `EDGE_REGISTRY_LRO_POLL_INTERVAL_MS` in `env`). `client(subscriptionId?)` uses the login's
  * subscription when none is given (an error naming `azure-native:subscriptionId / ARM_SUBSCRIPTION_ID` when
  * there is none).
  */
@@ -49,6 +69,7 @@ export function createOperationContext(
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`),
   retry: ArmRetryOptions = armRetryOptionsFrom(env),
+  pollIntervalMs: number | undefined = pollIntervalFrom(env),
 ): AzureOperationContext {
   let login: Promise<AzureLogin> | undefined;
   const clients = new Map<string, RegistryClient>();
@@ -76,5 +97,6 @@ export function createOperationContext(
       return client;
     },
     warn,
+    ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
   };
 }

@@ -148,6 +148,7 @@ export const deactivation: Operation<DeactivationInputs, DeactivationOutputs> = 
         state.resourceGroupName,
         state.registryName,
         state.connectedRegistryName,
+        { updateIntervalInMs: ctx.pollIntervalMs },
       );
     } catch (error) {
       if (statusOf(error) !== 404) {

@@ -22,7 +22,7 @@
  * **Retries.** The management client (client.ts) and the data-plane reads retry 429 (honouring
  * `Retry-After`), 5xx and dropped connections, bounded. A long-running import whose status poll is lost
  * is resumed from the poller's saved state (the same status URL, {@link maxPollResumes} times), never
- * re-submitted; the whole import is bounded by {@link importTimeoutMs}.
+ * re-submitted (after {@link resumeDelayMs}, doubling); the whole import is bounded by {@link importTimeoutMs}.
  *
  * **Drift.** `read` reports each target's digest (`targetDigests`). A target gone from the registry (or
  * never written) is missing from it, and the next `diff` plans an in-place update that imports the
@@ -78,6 +78,8 @@ export interface ImageImportState extends ImageImportInputs {
 export const importTimeoutMs = 30 * 60_000;
 /** How many times a lost status poll is resumed before the import is given up. */
 export const maxPollResumes = 3;
+/** The wait before the first resume of a lost poll, doubled for each next one. */
+export const resumeDelayMs = 1000;
 
 const modes = ["NoForce", "Force"];
 const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -265,9 +267,9 @@ async function runImport(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@azure/arm-containerregistry") as typeof import("@azure/arm-containerregistry");
   const abortSignal = AbortSignal.timeout(importTimeoutMs);
-  let poller = client.registries.importImage(inputs.resourceGroupName, inputs.registryName, parameters, {
-    abortSignal,
-  });
+  // The SDK's poll interval unless a test harness set one (OperationContext.pollIntervalMs).
+  const options = { abortSignal, updateIntervalInMs: ctx.pollIntervalMs };
+  let poller = client.registries.importImage(inputs.resourceGroupName, inputs.registryName, parameters, options);
   for (let resumes = 0; ; resumes++) {
     try {
       await poller.pollUntilDone({ abortSignal });
@@ -281,7 +283,7 @@ async function runImport(
         throw error;
       }
       ctx.warn(`the import's status poll failed (${messageOf(error)}); polling the same operation again.`);
-      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** resumes));
+      await new Promise((resolve) => setTimeout(resolve, (ctx.pollIntervalMs ?? resumeDelayMs) * 2 ** resumes));
       const saved = JSON.parse(await poller.serialize()) as { state: { status: string; error?: unknown } };
       saved.state.status = "running";
       delete saved.state.error;
@@ -289,7 +291,7 @@ async function runImport(
         client as unknown as import("@azure/arm-containerregistry").ContainerRegistryManagementClient,
         JSON.stringify(saved),
         client.registries.importImage,
-        { abortSignal },
+        options,
       );
     }
   }

@@ -34,6 +34,12 @@ export interface OperationContext {
   login(): Promise<OperationLogin>;
   /** Reports a warning to the user (the engine's log in both hosts). */
   warn(message: string): void;
+  /**
+   * Milliseconds between status polls of a long-running call (the SDK pollers' `updateIntervalInMs`), also
+   * the base of the back-off before a lost poll is resumed. Unset (production): the SDK's interval (2 s, or
+   * the answer's `Retry-After`) and a 1 s base. Set only by a test harness (client.ts, `pollIntervalVariable`).
+   */
+  readonly pollIntervalMs?: number;
 }
 
 /** A property of an operation's custom resource, as the plugin's schema (and every SDK) sees it. */

@@ -65,7 +65,7 @@
  * instant or `rotationTrigger` rotates. An explicit `subscriptionId` equal to the token's is no change.
  */
 import { parseRegistryId } from "../lib/armId";
-import type { CheckFailure, Operation, OperationDiff, RegistryClient } from "./operation";
+import type { CheckFailure, Operation, OperationContext, OperationDiff, RegistryClient } from "./operation";
 
 /** Inputs of a `TokenPassword` resource. */
 export interface TokenPasswordInputs {
@@ -240,7 +240,12 @@ async function tokenPasswords(client: RegistryClient, tokenId: string) {
  * Generates `slot` of the token. A retry regenerates the same slot, which replaces it: whatever an
  * earlier, lost attempt generated is gone, and the value returned is the one Azure kept.
  */
-async function generate(client: RegistryClient, inputs: TokenPasswordInputs, slot: PasswordSlot) {
+async function generate(
+  client: RegistryClient,
+  inputs: TokenPasswordInputs,
+  slot: PasswordSlot,
+  ctx: OperationContext,
+) {
   const token = parseTokenId(inputs.tokenId);
   const parameters = {
     tokenId: inputs.tokenId,
@@ -250,7 +255,9 @@ async function generate(client: RegistryClient, inputs: TokenPasswordInputs, slo
   let result;
   for (let attempt = 1; ; attempt++) {
     try {
-      result = await client.registries.generateCredentials(token.resourceGroupName, token.registryName, parameters);
+      result = await client.registries.generateCredentials(token.resourceGroupName, token.registryName, parameters, {
+        updateIntervalInMs: ctx.pollIntervalMs,
+      });
       break;
     } catch (error) {
       // The SDK already retried 429/5xx/network errors of each request; this repeats the whole
@@ -378,7 +385,7 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
     if (slot === undefined) {
       throw slotInUse(inputs, "Cannot generate a password", before);
     }
-    const generated = await generate(client, inputs, slot);
+    const generated = await generate(client, inputs, slot, ctx);
     // The other slot may hold a password this resource did not generate: recorded, never owned.
     const passwords = (await tokenPasswords(client, inputs.tokenId)) ?? [];
     const other = passwords.find((p) => p.name === otherSlot(slot));
@@ -463,7 +470,7 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
         throw slotInUse(news, `Cannot rotate into ${next}`, [live]);
       }
     }
-    const generated = await generate(client, news, next);
+    const generated = await generate(client, news, next, ctx);
     return {
       ...inputsOf(news),
       passwordName: next,
@@ -504,8 +511,12 @@ export const tokenPassword: Operation<TokenPasswordInputs, TokenPasswordOutputs>
       return;
     }
     const token = parseTokenId(state.tokenId);
-    await client.tokens.update(token.resourceGroupName, token.registryName, token.tokenName, {
-      credentials: { passwords: passwords.filter((p) => !remove.includes(p)) },
-    });
+    await client.tokens.update(
+      token.resourceGroupName,
+      token.registryName,
+      token.tokenName,
+      { credentials: { passwords: passwords.filter((p) => !remove.includes(p)) } },
+      { updateIntervalInMs: ctx.pollIntervalMs },
+    );
   },
 };

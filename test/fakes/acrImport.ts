@@ -44,6 +44,8 @@ export interface FakeImage {
 
 /** One request to a fake registry's HTTPS server. */
 export interface RegistryRequest {
+  /** When the request arrived (`Date.now()`). */
+  readonly at: number;
   readonly method: string;
   readonly path: string;
   /** `Authorization` scheme presented (`Bearer`, `Basic`) or undefined. */
@@ -83,8 +85,11 @@ export interface FakeImportRegistry {
   readonly requests: RegistryRequest[];
   /** The claims (`appid`, `tid`, `aud`) of every Entra token exchanged at `/oauth2/exchange` (accepted or not). */
   readonly exchanges: { appid: unknown; tid: unknown; aud: unknown; accepted: boolean }[];
-  /** Answers the next `times` data-plane reads (`/acr/v1/...`) with 429 and `Retry-After: seconds`. */
-  throttle(times: number, seconds: number): void;
+  /**
+   * Answers the next `times` data-plane reads (`/acr/v1/...`) with 429 and `retry-after-ms: ms` (what
+   * `@azure/core-rest-pipeline` reads first; without a delay header it would not retry a 429 at all).
+   */
+  throttle(times: number, ms: number): void;
   /** Refuses (401) every token exchange while set, as for an identity without data-plane rights. */
   refuseExchanges: boolean;
 }
@@ -121,6 +126,7 @@ export const ACR_AUDIENCE = "https://containerregistry.azure.net";
 /** Records a registry request in `log` and returns the function that answers it (recording the status). */
 function recordedAnswer(request: IncomingMessage, response: ServerResponse, url: URL, log: RegistryRequest[]) {
   const record: RegistryRequest = {
+    at: Date.now(),
     method: request.method ?? "GET",
     path: url.pathname,
     auth: request.headers.authorization?.split(" ")[0],
@@ -258,7 +264,7 @@ export async function startFakeImport(
   const exchanges: FakeImportRegistry["exchanges"] = [];
   const refreshTokens = new Set<string>();
   const accessTokens = new Set<string>();
-  let throttled = { times: 0, seconds: 0 };
+  let throttled = { times: 0, ms: 0 };
   const data = await listen(certificate, async (request, response, url) => {
     const answer = recordedAnswer(request, response, url, requests);
     const unauthorized = () => answer(401, { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] });
@@ -307,9 +313,7 @@ export async function startFakeImport(
       return answer(
         429,
         { errors: [{ code: "TOOMANYREQUESTS", message: "throttled" }] },
-        {
-          "Retry-After": String(throttled.seconds),
-        },
+        { "retry-after-ms": String(throttled.ms) },
       );
     }
     const now = new Date().toISOString();
@@ -417,8 +421,8 @@ export async function startFakeImport(
     imports,
     requests,
     exchanges,
-    throttle(times, seconds) {
-      throttled = { times, seconds };
+    throttle(times, ms) {
+      throttled = { times, ms };
     },
     refuseExchanges: false,
   };

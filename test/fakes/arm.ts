@@ -79,6 +79,7 @@ export async function arm(
   const claims =
     verified && sameAudience(verified.aud, state.audience) ? (verified as unknown as TokenClaims) : undefined;
   const record: ArmRequestRecord = {
+    at: Date.now(),
     method,
     path: parsed.pathname,
     query: parsed.searchParams,
@@ -114,9 +115,11 @@ export async function arm(
   }
   if (fault?.kind === "throttle") {
     record.status = 429;
-    return send(response, 429, armError("TooManyRequests", "The request is being throttled."), {
-      "Retry-After": String(fault.retryAfterSeconds ?? 1),
-    });
+    const retryAfter: Record<string, string> =
+      fault.retryAfterMs !== undefined
+        ? { "retry-after-ms": String(fault.retryAfterMs) }
+        : { "Retry-After": String(fault.retryAfterSeconds ?? 1) };
+    return send(response, 429, armError("TooManyRequests", "The request is being throttled."), retryAfter);
   }
   if (fault?.kind === "conflict") {
     record.status = 409;

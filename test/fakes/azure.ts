@@ -144,6 +144,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
       ARM_RESOURCE_MANAGER_ENDPOINT: url,
       ARM_RESOURCE_MANAGER_AUDIENCE: audience,
       EDGE_REGISTRY_ARM_RETRY_DELAY_MS: "5",
+      EDGE_REGISTRY_LRO_POLL_INTERVAL_MS: "10",
     }),
     env: () => ({
       ...fake.cloudEnv(),

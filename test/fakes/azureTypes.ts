@@ -63,6 +63,8 @@ export interface ArmRequest {
 
 /** A logged ARM request with what the fake answered. */
 export interface ArmRequestRecord extends ArmRequest {
+  /** When the request arrived (`Date.now()`), e.g. to check that a retry waited the delay asked for. */
+  readonly at: number;
   /** HTTP status answered (0 when the connection was dropped before an answer). */
   status: number;
   /** The fault applied to this request, if any. */
@@ -88,7 +90,7 @@ export type FaultKind = "throttle" | "serverError" | "conflict" | "dropBefore" |
 /** A fault to inject into the next matching ARM requests. */
 export interface FaultSpec {
   /**
-   * - `throttle`: answer 429 with `Retry-After` (the handler does not run);
+   * - `throttle`: answer 429 with `Retry-After` or `retry-after-ms` (the handler does not run);
    * - `serverError`: answer `status` (default 500) with an ARM error body (the handler does not run);
    * - `conflict`: answer 409 with the ARM error `code` (default `AnotherOperationInProgress`, which
    *   azure-native retries) (the handler does not run);
@@ -103,8 +105,13 @@ export interface FaultSpec {
   readonly path?: RegExp;
   /** How many matching requests get the fault (default 1). */
   readonly times?: number;
-  /** `Retry-After` seconds for `throttle` (default 1). */
+  /** `Retry-After` seconds for `throttle` (default 1, unless `retryAfterMs` is given). */
   readonly retryAfterSeconds?: number;
+  /**
+   * For `throttle`: answer `retry-after-ms: <this>` instead of `Retry-After` (the header azcore and
+   * `@azure/core-rest-pipeline` read first, in milliseconds), so a test waits a fraction of a second.
+   */
+  readonly retryAfterMs?: number;
   /** Status for `serverError` (default 500). */
   readonly status?: number;
   /** ARM error code for `conflict` (default `AnotherOperationInProgress`). */
@@ -219,8 +226,9 @@ export interface FakeAzure {
   env(): Record<string, string>;
   /**
    * The three custom-cloud variables, plus `EDGE_REGISTRY_ARM_RETRY_DELAY_MS=5` so the operations' ARM retries
-   * (azure-native's policy, components/operations/armRetry.ts) back off in milliseconds instead of 20 s; a
-   * `Retry-After` is still honoured as sent.
+   * (azure-native's policy, components/operations/armRetry.ts) back off in milliseconds instead of 20 s (a
+   * `Retry-After` is still honoured as sent), and `EDGE_REGISTRY_LRO_POLL_INTERVAL_MS=10` so their
+   * long-running calls poll this fake every 10 ms instead of the SDK's 2 s (components/operations/client.ts).
    */
   cloudEnv(): Record<string, string>;
   /** `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` for the fake managed-identity endpoint (App Service protocol). */

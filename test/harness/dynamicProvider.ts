@@ -13,15 +13,17 @@
  *    does: the dynamic provider `require`s that text (require-from-string) and calls the operation.
  */
 import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { HostLocator, loaderFor } from "../../components/operations/loader";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const providerKey = "__provider";
@@ -30,8 +32,52 @@ type Props = Record<string, unknown>;
 
 /** The `__provider` text of a provider object, as the SDK computes it. */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  // Required here only: loading the SDK costs a test file about a second of CPU (see serializeLoader).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("@pulumi/pulumi") as typeof pulumi;
+  const serialized = await sdk.runtime.serializeFunction(() => provider, { allowSecrets: true });
   return serialized.text;
+}
+
+const loaderCache = path.join(repoRoot, "node_modules", ".cache", "edge-registry-loaders");
+
+/**
+ * The `__provider` text of `loaderFor(name, locator)` (components/operations/loader.ts), exactly as
+ * {@link serializeProvider} computes it, kept in a content-keyed cache shared by the test files and runs
+ * (`node_modules/.cache/edge-registry-loaders`): the key is everything the text is made of, the loader's
+ * (transpiled) function and module source, `name`, `locator`, the `@pulumi/pulumi` serializer's version and
+ * Node's. Serializing loads the whole SDK into the test file (about a second of CPU each time). A file is
+ * written under a temporary name and renamed into place, so a reader never sees a partial text; two workers
+ * that miss at once both compute the same text.
+ */
+export async function serializeLoader(name: string, locator: HostLocator): Promise<string> {
+  const provider = loaderFor(name, locator);
+  const sdkVersion = (
+    JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }
+  ).version;
+  const key = crypto
+    .createHash("sha256")
+    .update(
+      JSON.stringify([
+        String(provider.configure),
+        fs.readFileSync(path.join(repoRoot, "components", "operations", "loader.ts"), "utf8"),
+        name,
+        locator,
+        sdkVersion,
+        process.version,
+      ]),
+    )
+    .digest("hex");
+  const file = path.join(loaderCache, `${key}.txt`);
+  if (fs.existsSync(file)) {
+    return fs.readFileSync(file, "utf8");
+  }
+  const text = await serializeProvider(provider);
+  fs.mkdirSync(loaderCache, { recursive: true });
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+  return text;
 }
 
 /** Options of {@link startDynamicProvider}. */
@@ -67,9 +113,15 @@ export interface DynamicProvider {
   read(id: string, properties: Props): Promise<{ id: string; properties: Props }>;
   update(id: string, olds: Props, news: Props): Promise<Props>;
   delete(id: string, properties: Props): Promise<void>;
+  /**
+   * The same process driving another operation (calls carry `provider` as their `__provider`): the engine runs
+   * one `pulumi-nodejs` dynamic provider for every dynamic resource of a program, and it loads and configures
+   * each provider text once, with the process's config. Closing either closes the process.
+   */
+  serve(provider: string): DynamicProvider;
   /** Everything the plugin wrote to stderr. */
   stderr(): string;
-  /** Attempts to leave loopback the preload recorded (JSON lines). */
+  /** Attempts to leave loopback the preload recorded (JSON lines), also after `close`. */
   offLoopback(): string[];
   close(): Promise<void>;
 }
@@ -142,7 +194,6 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
   configure.setAcceptsecrets(true);
   await rpc("configure", configure);
 
-  const withProvider = (props: Props): Props => ({ [providerKey]: options.provider, ...props });
   const withoutProvider = (props: Props): Props => {
     if (options.keepProvider) {
       return props;
@@ -151,77 +202,87 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
     delete copy[providerKey];
     return copy;
   };
-
-  return {
-    async check(olds, news) {
-      const request = new provproto.CheckRequest();
-      request.setUrn(urn);
-      request.setOlds(struct(Object.keys(olds).length ? withProvider(olds) : {}));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.CheckResponse>("check", request);
-      return {
-        inputs: withoutProvider(plain(response.getInputs())),
-        failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
-      };
-    },
-    async diff(id, olds, news) {
-      const request = new provproto.DiffRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(withProvider(olds)));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.DiffResponse>("diff", request);
-      const names: Record<number, string> = {
-        [provproto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
-        [provproto.DiffResponse.DiffChanges.DIFF_NONE]: "none",
-      };
-      return {
-        changes: names[response.getChanges()] ?? "unknown",
-        replaces: response.getReplacesList(),
-        deleteBeforeReplace: response.getDeletebeforereplace(),
-      };
-    },
-    async create(properties) {
-      const request = new provproto.CreateRequest();
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      const response = await rpc<provproto.CreateResponse>("create", request);
-      return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
-    },
-    async read(id, properties) {
-      const request = new provproto.ReadRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      const response = await rpc<provproto.ReadResponse>("read", request);
-      return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
-    },
-    async update(id, olds, news) {
-      const request = new provproto.UpdateRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(struct(withProvider(olds)));
-      request.setNews(struct(withProvider(news)));
-      const response = await rpc<provproto.UpdateResponse>("update", request);
-      return withoutProvider(plain(response.getProperties()));
-    },
-    async delete(id, properties) {
-      const request = new provproto.DeleteRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(struct(withProvider(properties)));
-      await rpc<emptyproto.Empty>("delete", request);
-    },
-    stderr: () => stderr,
-    offLoopback: () =>
-      fs.existsSync(loopbackLog) ? fs.readFileSync(loopbackLog, "utf8").split("\n").filter(Boolean) : [],
-    async close() {
-      client.close();
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-      }
-      await exited;
-      fs.rmSync(path.dirname(loopbackLog), { recursive: true, force: true });
-    },
+  let recorded: string[] | undefined; // the log's lines once the process is closed (and the log removed)
+  const offLoopback = (): string[] =>
+    recorded ?? (fs.existsSync(loopbackLog) ? fs.readFileSync(loopbackLog, "utf8").split("\n").filter(Boolean) : []);
+  const close = async (): Promise<void> => {
+    client.close();
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+    }
+    await exited;
+    recorded ??= offLoopback();
+    fs.rmSync(path.dirname(loopbackLog), { recursive: true, force: true });
   };
+
+  /** The calls of this process, with `provider` as the `__provider` of what they send. */
+  const driver = (provider: string): DynamicProvider => {
+    const withProvider = (props: Props): Props => ({ [providerKey]: provider, ...props });
+    return {
+      async check(olds, news) {
+        const request = new provproto.CheckRequest();
+        request.setUrn(urn);
+        request.setOlds(struct(Object.keys(olds).length ? withProvider(olds) : {}));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.CheckResponse>("check", request);
+        return {
+          inputs: withoutProvider(plain(response.getInputs())),
+          failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+        };
+      },
+      async diff(id, olds, news) {
+        const request = new provproto.DiffRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setOlds(struct(withProvider(olds)));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.DiffResponse>("diff", request);
+        const names: Record<number, string> = {
+          [provproto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
+          [provproto.DiffResponse.DiffChanges.DIFF_NONE]: "none",
+        };
+        return {
+          changes: names[response.getChanges()] ?? "unknown",
+          replaces: response.getReplacesList(),
+          deleteBeforeReplace: response.getDeletebeforereplace(),
+        };
+      },
+      async create(properties) {
+        const request = new provproto.CreateRequest();
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        const response = await rpc<provproto.CreateResponse>("create", request);
+        return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
+      },
+      async read(id, properties) {
+        const request = new provproto.ReadRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        const response = await rpc<provproto.ReadResponse>("read", request);
+        return { id: response.getId(), properties: withoutProvider(plain(response.getProperties())) };
+      },
+      async update(id, olds, news) {
+        const request = new provproto.UpdateRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setOlds(struct(withProvider(olds)));
+        request.setNews(struct(withProvider(news)));
+        const response = await rpc<provproto.UpdateResponse>("update", request);
+        return withoutProvider(plain(response.getProperties()));
+      },
+      async delete(id, properties) {
+        const request = new provproto.DeleteRequest();
+        request.setId(id);
+        request.setUrn(urn);
+        request.setProperties(struct(withProvider(properties)));
+        await rpc<emptyproto.Empty>("delete", request);
+      },
+      serve: driver,
+      stderr: () => stderr,
+      offLoopback,
+      close,
+    };
+  };
+  return driver(options.provider);
 }
