@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
-import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "./program";
+import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs, readPlan } from "./program";
 import { unknownSecretConfig } from "./secrets";
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
@@ -213,26 +213,6 @@ function isPulumiError(error: unknown): boolean {
     pulumi.InputPropertiesError.isInstance(error) ||
     pulumi.RunError.isInstance(error) ||
     pulumi.ResourceError.isInstance(error)
-  );
-}
-
-/**
- * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
- * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
- */
-export function readPlan(file: string): PlannedResource[] {
-  const text = fs.readFileSync(file, "utf8");
-  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
-  try {
-    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
-    if (Array.isArray(plan)) {
-      return plan as PlannedResource[];
-    }
-  } catch {
-    // reported below
-  }
-  throw new Error(
-    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
   );
 }
 

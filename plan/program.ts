@@ -1,6 +1,10 @@
-/** The offline plan's command line and program settings: `Pulumi.yaml` and the stack config file. */
+/**
+ * The offline plan's command line and what it reads: the program's `Pulumi.yaml` and stack config file, and the
+ * old plan given to `--diff`. Nothing here loads the Pulumi SDK.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { PlannedResource } from "./model";
 
 /** js-yaml, as the Pulumi SDK (a runtime dependency) installs it, wherever npm placed it. */
 export const yaml = (() => {
@@ -166,4 +170,24 @@ export function loadProgram(programDir: string, requestedStack?: string): Progra
   }
   const main = typeof projectYaml.main === "string" ? projectYaml.main : ".";
   return { project, stack, entry: path.resolve(programDir, main), config, secretKeys: [...secretKeys].sort() };
+}
+
+/**
+ * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
+ * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
+ */
+export function readPlan(file: string): PlannedResource[] {
+  const text = fs.readFileSync(file, "utf8");
+  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
+  try {
+    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
+    if (Array.isArray(plan)) {
+      return plan as PlannedResource[];
+    }
+  } catch {
+    // reported below
+  }
+  throw new Error(
+    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
+  );
 }
