@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]`: the offline planner's
+ * `npm run plan -- <program dir> [--stack <name>]... [--json] [--diff <old plan.json>] [--out <file>]`: the offline planner's
  * command line. The planner itself is `plan/` (see plan/index.ts).
  */
 // First: it decides how the modules below load (see plan/loading.ts).

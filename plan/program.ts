@@ -20,6 +20,8 @@ export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
 export interface PlanOptions {
   programDir: string;
   stack?: string;
+  /** The stacks after the first when `--stack` is given several times: each is planned in turn, in one run. */
+  moreStacks?: string[];
   json: boolean;
   diff?: string;
   /** Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). */
@@ -29,7 +31,7 @@ export interface PlanOptions {
 /** Parses `argv` (without node and script); throws a usage message on bad arguments. */
 export function parseArgs(argv: readonly string[]): PlanOptions {
   const usage =
-    "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]";
+    "usage: npm run plan -- <program dir> [--stack <name>]... [--json] [--diff <old plan.json>] [--out <file>]";
   const options: Partial<PlanOptions> = { json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -40,7 +42,12 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
       return argv[++i];
     };
     if (arg === "--stack" || arg === "-s") {
-      options.stack = value();
+      const stack = value();
+      if (options.stack === undefined) {
+        options.stack = stack;
+      } else {
+        (options.moreStacks ??= []).push(stack);
+      }
     } else if (arg === "--json") {
       options.json = true;
     } else if (arg === "--diff") {
@@ -58,6 +65,9 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
   }
   if (options.json && options.diff !== undefined) {
     throw new Error(`--json and --diff cannot be combined; ${usage}`);
+  }
+  if (options.json && options.moreStacks !== undefined) {
+    throw new Error(`--json plans one stack (a JSON plan is one list of resources); ${usage}`);
   }
   return options as PlanOptions;
 }

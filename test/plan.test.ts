@@ -63,7 +63,8 @@ beforeAll(async () => {
   ]);
   fs.writeFileSync(path.join(dir, "dev.json"), json.stdout);
   [diff, exampleRunAgain] = await Promise.all([
-    plan([fixture, "--stack", "changed", "--diff", path.join(dir, "dev.json")]),
+    // Two stacks in one run: the second (dev again) must find the plan it was diffed against, unchanged.
+    plan([fixture, "--stack", "changed", "--stack", "dev", "--diff", path.join(dir, "dev.json")]),
     plan(["registry-sync"], path.dirname(example)),
   ]);
   resources = JSON.parse(json.stdout) as PlannedResource[];
@@ -218,6 +219,13 @@ describe("npm run plan", () => {
     );
     expect(diff.stdout).toContain("  | <code>outputs.pullSecretData</code> | <code>[secret]</code> | (none) |\n");
     expect(diff.stdout).not.toContain("ResourceGroup</code> **edge**");
+  });
+
+  it("plans several --stack in one run, each from its own config: the second starts where the first is forgotten", () => {
+    const [changed, dev, ...rest] = diff.stdout.split(/^(?=### )/m);
+    expect(rest).toEqual([]);
+    expect(changed).toMatch(/^### Offline plan: plan-fixture \(changed\)\n/);
+    expect(dev).toBe("### Offline plan: plan-fixture (dev)\n\nNo changes (7 resources unchanged).\n");
   });
 });
 
@@ -462,6 +470,14 @@ describe("plan helpers", () => {
     expect(() => parseArgs([])).toThrow(/^usage: npm run plan/);
     expect(() => parseArgs(["dir", "--stack"])).toThrow(/--stack needs a value/);
     expect(() => parseArgs(["dir", "--json", "--diff", "x"])).toThrow(/cannot be combined/);
+    expect(parseArgs(["dir", "-s", "a", "--stack", "b", "--stack", "c", "--diff", "x"])).toEqual({
+      programDir: "dir",
+      stack: "a",
+      moreStacks: ["b", "c"],
+      json: false,
+      diff: "x",
+    });
+    expect(() => parseArgs(["dir", "--stack", "a", "--stack", "b", "--json"])).toThrow(/--json plans one stack/);
     expect(() => parseArgs(["dir", "other"])).toThrow(/unexpected argument other/);
   });
 });
