@@ -7,10 +7,10 @@
  *   `runtime/closure/codePaths.js` at start-up, for `computeCodePaths`, which only a program packaging its own
  *   code calls (e.g. an AWS Lambda callback). Here it loads on first use instead.
  * - `bin/register.js` turns source maps on, so that a program's stack trace names its `.ts` lines. That also
- *   reads and parses the `.js.map` of every installed package's module, and maps their frames in every stack
- *   trace the SDK captures (one per resource and per pending promise). Those maps point at TypeScript sources
- *   the packages do not ship, so installed packages' frames now print as their `.js` files; the program's and
- *   this repository's `.ts` frames are mapped as before.
+ *   read and parsed the `.js.map` of every module of `node_modules`, and mapped their frames in every stack
+ *   trace the SDK captures (one per resource and per pending promise). The SDK's and the providers' maps point
+ *   at TypeScript files they do not ship, so a frame in `node_modules` now prints as its `.js` file, which
+ *   exists; the program's and this repository's `.ts` frames are mapped as before.
  */
 import * as path from "node:path";
 import NodeModule from "node:module";
