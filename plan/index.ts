@@ -1,13 +1,14 @@
 /**
  * Offline plan: what `pulumi preview` would create, without cloud credentials or the Pulumi CLI.
  *
- *   npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]
+ *   npm run plan -- <program dir> [--stack <name>]... [--json] [--diff <old plan.json>] [--out <file>]
  *
  * Evaluates the Pulumi program in `<program dir>` (its `Pulumi.yaml` `main`) under Pulumi mocks in preview
  * mode, with the config of `Pulumi.<stack>.yaml` (default stack `dev` when that file exists). Every value a
  * provider would compute is unknown, so it prints as `(known after deploy)`; secrets print as `[secret]`.
  * Encrypted config values cannot be decrypted offline: secret getters return an unknown secret (see secrets.ts).
- * Validation errors print as `error: <message>` and the exit code is 1.
+ * Validation errors print as `error: <message>` and the exit code is 1. With several `--stack`, the program is
+ * planned for each in turn and the plans (or diffs) follow each other; the first failing stack ends the run.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
-import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "./program";
+import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs, readPlan } from "./program";
 import { unknownSecretConfig } from "./secrets";
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
@@ -217,23 +218,20 @@ function isPulumiError(error: unknown): boolean {
 }
 
 /**
- * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
- * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
+ * Before a program is planned again with another stack in the same process: forgets the modules of the
+ * program's folder that the last plan loaded (`loadedBefore` holds what was loaded before the first), so that
+ * the program and its own modules run again, as in a new process, and read the new stack's config. Libraries
+ * (installed packages, a checkout's components) stay loaded: they hold no stack's state.
  */
-export function readPlan(file: string): PlannedResource[] {
-  const text = fs.readFileSync(file, "utf8");
-  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
-  try {
-    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
-    if (Array.isArray(plan)) {
-      return plan as PlannedResource[];
+function forgetProgramModules(entry: string, loadedBefore: ReadonlySet<string>): void {
+  const folder = fs.statSync(entry).isDirectory() ? entry : path.dirname(entry);
+  for (const file of Object.keys(require.cache)) {
+    const relative = path.relative(folder, file);
+    const inProgram = !relative.startsWith("..") && !path.isAbsolute(relative);
+    if (inProgram && !loadedBefore.has(file) && !file.split(path.sep).includes("node_modules")) {
+      delete require.cache[file];
     }
-  } catch {
-    // reported below
   }
-  throw new Error(
-    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
-  );
 }
 
 /** Runs the command; returns the exit code. Output goes to stdout, diagnostics to stderr. */
@@ -256,30 +254,41 @@ export async function main(argv: readonly string[]): Promise<number> {
     const base = process.env.INIT_CWD ?? process.cwd();
     out = options.out === undefined ? undefined : path.resolve(base, options.out);
     hint = missingStackHint(path.resolve(base, options.programDir), options.stack);
-    const settings = loadProgram(path.resolve(base, options.programDir), options.stack);
+    const stacks = [options.stack, ...(options.moreStacks ?? [])];
+    const programs = stacks.map((stack) => loadProgram(path.resolve(base, options.programDir), stack));
     const previous = options.diff === undefined ? undefined : readPlan(path.resolve(base, options.diff));
-    entry = settings.entry;
-    const resources = await evaluate(settings);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
-    if (firstError === undefined && log.hasErrors()) {
-      firstError = new Error("the program logged errors (see above)");
-    }
-    if (firstError === undefined) {
+    const outputs: string[] = [];
+    const loadedBefore = new Set(Object.keys(require.cache));
+    for (const [index, settings] of programs.entries()) {
+      if (index > 0) {
+        forgetProgramModules(settings.entry, loadedBefore);
+      }
+      entry = settings.entry;
+      const resources = await evaluate(settings);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
+      if (firstError === undefined && log.hasErrors()) {
+        firstError = new Error("the program logged errors (see above)");
+      }
+      if (firstError !== undefined) {
+        break;
+      }
       if (previous !== undefined) {
         const heading = `Offline plan: ${settings.project} (${settings.stack})`;
-        output = renderDiff(heading, await diffPlans(previous, resources));
+        outputs.push(renderDiff(heading, await diffPlans(previous, resources)));
       } else if (options.json) {
-        output =
+        outputs.push(
           JSON.stringify(
             resources.map((r) => ({ ...r, aliases: undefined })),
             null,
             2,
-          ) + "\n";
+          ) + "\n",
+        );
       } else {
-        output = renderText(settings.project, settings.stack, resources);
+        outputs.push(renderText(settings.project, settings.stack, resources));
       }
     }
+    output = outputs.join("\n");
   } catch (error) {
     onError(error);
   } finally {

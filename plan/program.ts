@@ -1,6 +1,10 @@
-/** The offline plan's command line and program settings: `Pulumi.yaml` and the stack config file. */
+/**
+ * The offline plan's command line and what it reads: the program's `Pulumi.yaml` and stack config file, and the
+ * old plan given to `--diff`. Nothing here loads the Pulumi SDK.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { PlannedResource } from "./model";
 
 /** js-yaml, as the Pulumi SDK (a runtime dependency) installs it, wherever npm placed it. */
 export const yaml = (() => {
@@ -16,6 +20,8 @@ export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
 export interface PlanOptions {
   programDir: string;
   stack?: string;
+  /** The stacks after the first when `--stack` is given several times: each is planned in turn, in one run. */
+  moreStacks?: string[];
   json: boolean;
   diff?: string;
   /** Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). */
@@ -25,7 +31,7 @@ export interface PlanOptions {
 /** Parses `argv` (without node and script); throws a usage message on bad arguments. */
 export function parseArgs(argv: readonly string[]): PlanOptions {
   const usage =
-    "usage: npm run plan -- <program dir> [--stack <name>] [--json] [--diff <old plan.json>] [--out <file>]";
+    "usage: npm run plan -- <program dir> [--stack <name>]... [--json] [--diff <old plan.json>] [--out <file>]";
   const options: Partial<PlanOptions> = { json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -36,7 +42,12 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
       return argv[++i];
     };
     if (arg === "--stack" || arg === "-s") {
-      options.stack = value();
+      const stack = value();
+      if (options.stack === undefined) {
+        options.stack = stack;
+      } else {
+        (options.moreStacks ??= []).push(stack);
+      }
     } else if (arg === "--json") {
       options.json = true;
     } else if (arg === "--diff") {
@@ -54,6 +65,9 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
   }
   if (options.json && options.diff !== undefined) {
     throw new Error(`--json and --diff cannot be combined; ${usage}`);
+  }
+  if (options.json && options.moreStacks !== undefined) {
+    throw new Error(`--json plans one stack (a JSON plan is one list of resources); ${usage}`);
   }
   return options as PlanOptions;
 }
@@ -166,4 +180,24 @@ export function loadProgram(programDir: string, requestedStack?: string): Progra
   }
   const main = typeof projectYaml.main === "string" ? projectYaml.main : ".";
   return { project, stack, entry: path.resolve(programDir, main), config, secretKeys: [...secretKeys].sort() };
+}
+
+/**
+ * Reads a plan written by `--json`. A plan redirected from `npm run plan` (without `--silent`) starts with npm's
+ * banner (`> edge-registry@… plan`): the banner is skipped, anything else that is not a plan is an error saying so.
+ */
+export function readPlan(file: string): PlannedResource[] {
+  const text = fs.readFileSync(file, "utf8");
+  const start = text.startsWith("[") ? 0 : text.search(/^\[/m);
+  try {
+    const plan = JSON.parse(text.slice(Math.max(start, 0))) as unknown;
+    if (Array.isArray(plan)) {
+      return plan as PlannedResource[];
+    }
+  } catch {
+    // reported below
+  }
+  throw new Error(
+    `${file} is not a plan: write one with npm run plan -- <program dir> --json --out ${path.basename(file)}`,
+  );
 }

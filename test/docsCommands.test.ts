@@ -7,7 +7,10 @@
  * names the command), split at `&&` (the `npm ci` before one is the install step, not run here). A synopsis with
  * placeholders (`<file>`, `[--json]`) is not a command and is skipped. The commands of
  * one code block run in order, in the repository root, through npm and bash exactly as a reader would type them;
- * blocks run concurrently. Files they write are removed afterwards.
+ * blocks run concurrently; a command shown twice runs once. Files they write are removed afterwards.
+ *
+ * The offline plan's two documented diffs are also checked for what they show (a TLS mode change of the root
+ * program, a mode change in the nested hierarchy): these runs are the plans of those changes.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -75,6 +78,7 @@ function writtenFiles(command: string): string[] {
 
 const groups = docs.flatMap((doc) => documentedCommands(fs.readFileSync(path.join(repo, doc), "utf8")));
 const distinct = [...new Map(groups.map((group) => [group.join("\n"), group])).values()];
+const runs = new Map<string, Promise<Run>>();
 const results = new Map<string, Run>();
 const written = new Set<string>();
 
@@ -90,11 +94,23 @@ beforeAll(async () => {
     distinct.map(async (group) => {
       for (const command of group) {
         writtenFiles(command).forEach((file) => written.add(file));
-        results.set(command, results.get(command) ?? (await run(command)));
+        // A command shown twice with the same text (the README's first one is also the offline plan's first
+        // one) runs once: the block that reaches it second waits for that run.
+        if (!runs.has(command)) {
+          runs.set(command, run(command));
+        }
+        results.set(command, await runs.get(command)!);
       }
     }),
   );
 }, 300000);
+
+/** The offline plan's recipe: the root program's TLS mode change, diffed against the JSON plan of the example. */
+const siteDiffCommand = "npm run plan -- . --stack example-certificate --diff plan.json";
+/** The nested hierarchy's mode change: its `readonly-onprem` stack diffed against the JSON plan of `dev`. */
+const modeDiffCommand = "npm run plan -- examples/nested-hierarchy --stack readonly-onprem --diff dev.json";
+const siteDiff = () => results.get(siteDiffCommand)!;
+const modeDiff = () => results.get(modeDiffCommand)!;
 
 afterAll(() => {
   for (const file of written) {
@@ -107,7 +123,9 @@ describe("the commands the docs show", () => {
     const all = distinct.flat();
     expect(all).toContain("npm run plan -- examples/quickstart");
     expect(all).toContain("npm run plan -- . --stack example --json --out plan.json");
-    expect(all).toContain("npm run plan -- . --stack example-certificate --diff plan.json");
+    expect(all).toContain(siteDiffCommand);
+    expect(all).toContain("npm run plan -- examples/nested-hierarchy --json --out dev.json");
+    expect(all).toContain(modeDiffCommand);
     expect(all).toContain("npm run --silent fleet -- stacks --hub fleet/hub/Pulumi.example.yaml --wave canary");
     expect(new Set(all).size).toBeLessThanOrEqual(12);
   });
@@ -126,8 +144,7 @@ describe("the commands the docs show", () => {
     }
     const canary = results.get("npm run --silent fleet -- stacks --hub fleet/hub/Pulumi.example.yaml --wave canary")!;
     expect(JSON.parse(canary.stdout)).toEqual(["store001"]);
-    const diff = results.get("npm run plan -- . --stack example-certificate --diff plan.json")!;
-    expect(diff.stdout).toContain("### Offline plan: edge-registry-site (example-certificate)");
+    expect(siteDiff().stdout).toContain("### Offline plan: edge-registry-site (example-certificate)");
   });
 
   it("skips synopses and the install step, and splits chains", () => {
@@ -137,5 +154,53 @@ describe("the commands the docs show", () => {
           "Run `npm run plan -- <dir> [--json]` or `npm run fleet -- stacks --hub x.yaml`, see `npm run fleet -- status`.\n",
       ),
     ).toEqual([["npm run plan -- a"], ["npm run fleet -- stacks --hub x.yaml"]]);
+  });
+});
+
+describe("what the offline plan's documented diffs show", () => {
+  // Issue: a reviewer sees exactly what a TLS mode change does.
+  it("CertManager → Certificate adds the certificate resources and changes only the extension's settings", () => {
+    expect(siteDiff().code).toBe(0);
+    const created = [...siteDiff().stdout.matchAll(/^- ➕ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(created.sort()).toEqual(
+      [
+        "edge-registry:index:RegistryCertificate site-extension-tls",
+        "tls:index/certRequest:CertRequest site-extension-tls-server",
+        "tls:index/locallySignedCert:LocallySignedCert site-extension-tls-server",
+        "tls:index/privateKey:PrivateKey site-extension-tls-ca",
+        "tls:index/privateKey:PrivateKey site-extension-tls-server",
+        "tls:index/selfSignedCert:SelfSignedCert site-extension-tls-ca",
+      ].sort(),
+    );
+    expect(siteDiff().stdout).toContain("0 to delete");
+    const updated = [...siteDiff().stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*/gm)].map((m) => m[1]);
+    expect(updated.sort()).toEqual(["azure-native:kubernetesconfiguration:Extension", "pulumi:pulumi:Stack"].sort());
+    // The extension's protected settings now come from the new certificate: an update, saying so.
+    expect(siteDiff().stdout).toContain(
+      "- ✏️ <code>azure-native:kubernetesconfiguration:Extension</code> **site-extension**: update (depends on " +
+        "<code>tls:index/locallySignedCert:LocallySignedCert</code> **site-extension-tls-server**)",
+    );
+    expect(siteDiff().stdout).toContain(
+      '| <code>configurationSettings["cert-manager.enabled"]</code> | (none) | <code>"false"</code> |',
+    );
+    expect(siteDiff().stdout).toContain(
+      '| <code>configurationSettings["cert-manager.install"]</code> | (none) | <code>"false"</code> |',
+    );
+  });
+
+  // Issue 14: in the nested hierarchy, a mode change is a replacement.
+  it("announces a mode change as a replacement of the connected registry, saying why", () => {
+    expect(modeDiff().code).toBe(0);
+    expect(modeDiff().stdout).toMatch(
+      /^- 🔁 <code>azure-native:containerregistry:ConnectedRegistry<\/code> \*\*factory-onprem\*\*: \*\*replace\*\*, forced by <code>mode<\/code> \(replaceOnChanges option\); ⚠️ \*\*deleted before its replacement is created\*\*/m,
+    );
+    expect(modeDiff().stdout).toContain('| <code>mode</code> | <code>"ReadWrite"</code> | <code>"ReadOnly"</code> |');
+    expect(modeDiff().stdout).toContain("⚠️ **1 of the updates replaces the resource**, 1 deleting the old one first");
+    // The sync scope map only loses the write actions: an update, not a replacement.
+    expect(modeDiff().stdout).toMatch(
+      /^- ✏️ <code>azure-native:containerregistry:ScopeMap<\/code> \*\*factory-onprem-sync\*\*$/m,
+    );
   });
 });

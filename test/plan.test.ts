@@ -12,8 +12,7 @@ import * as path from "node:path";
 import { PlannedResource, SECRET, UNKNOWN, elide, redact, resourceKey } from "../plan/model";
 import { comparePaths, diffPlans, renderDiff } from "../plan/diff";
 import { forcedChanges, underPath } from "../plan/replacements";
-import { SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs } from "../plan/program";
-import { readPlan } from "../plan/index";
+import { SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs, readPlan } from "../plan/program";
 import { opensslSelfSigned } from "./harness/certificates";
 
 const repo = path.resolve(__dirname, "..");
@@ -64,7 +63,8 @@ beforeAll(async () => {
   ]);
   fs.writeFileSync(path.join(dir, "dev.json"), json.stdout);
   [diff, exampleRunAgain] = await Promise.all([
-    plan([fixture, "--stack", "changed", "--diff", path.join(dir, "dev.json")]),
+    // Two stacks in one run: the second (dev again) must find the plan it was diffed against, unchanged.
+    plan([fixture, "--stack", "changed", "--stack", "dev", "--diff", path.join(dir, "dev.json")]),
     plan(["registry-sync"], path.dirname(example)),
   ]);
   resources = JSON.parse(json.stdout) as PlannedResource[];
@@ -219,6 +219,13 @@ describe("npm run plan", () => {
     );
     expect(diff.stdout).toContain("  | <code>outputs.pullSecretData</code> | <code>[secret]</code> | (none) |\n");
     expect(diff.stdout).not.toContain("ResourceGroup</code> **edge**");
+  });
+
+  it("plans several --stack in one run, each from its own config: the second starts where the first is forgotten", () => {
+    const [changed, dev, ...rest] = diff.stdout.split(/^(?=### )/m);
+    expect(rest).toEqual([]);
+    expect(changed).toMatch(/^### Offline plan: plan-fixture \(changed\)\n/);
+    expect(dev).toBe("### Offline plan: plan-fixture (dev)\n\nNo changes (7 resources unchanged).\n");
   });
 });
 
@@ -463,6 +470,14 @@ describe("plan helpers", () => {
     expect(() => parseArgs([])).toThrow(/^usage: npm run plan/);
     expect(() => parseArgs(["dir", "--stack"])).toThrow(/--stack needs a value/);
     expect(() => parseArgs(["dir", "--json", "--diff", "x"])).toThrow(/cannot be combined/);
+    expect(parseArgs(["dir", "-s", "a", "--stack", "b", "--stack", "c", "--diff", "x"])).toEqual({
+      programDir: "dir",
+      stack: "a",
+      moreStacks: ["b", "c"],
+      json: false,
+      diff: "x",
+    });
+    expect(() => parseArgs(["dir", "--stack", "a", "--stack", "b", "--json"])).toThrow(/--json plans one stack/);
     expect(() => parseArgs(["dir", "other"])).toThrow(/unexpected argument other/);
   });
 });
@@ -492,63 +507,11 @@ describe("bin/register.js", () => {
   });
 });
 
-describe("the root program's plans (issue: a reviewer sees exactly what a TLS mode change does)", () => {
-  let siteDiff: Run;
-  beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "site-plan-"));
-    const before = await plan([".", "--stack", "example", "--json"]);
-    expect(before.code).toBe(0);
-    fs.writeFileSync(path.join(dir, "example.json"), before.stdout);
-    siteDiff = await plan([".", "--stack", "example-certificate", "--diff", path.join(dir, "example.json")]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }, 120000);
-
-  it("CertManager → Certificate adds the certificate resources and changes only the extension's settings", () => {
-    expect(siteDiff.code).toBe(0);
-    const created = [...siteDiff.stdout.matchAll(/^- ➕ <code>([^<]+)<\/code> \*\*([^*]+)\*\*$/gm)].map(
-      (m) => `${m[1]} ${m[2]}`,
-    );
-    expect(created.sort()).toEqual(
-      [
-        "edge-registry:index:RegistryCertificate site-extension-tls",
-        "tls:index/certRequest:CertRequest site-extension-tls-server",
-        "tls:index/locallySignedCert:LocallySignedCert site-extension-tls-server",
-        "tls:index/privateKey:PrivateKey site-extension-tls-ca",
-        "tls:index/privateKey:PrivateKey site-extension-tls-server",
-        "tls:index/selfSignedCert:SelfSignedCert site-extension-tls-ca",
-      ].sort(),
-    );
-    expect(siteDiff.stdout).toContain("0 to delete");
-    const updated = [...siteDiff.stdout.matchAll(/^- ✏️ <code>([^<]+)<\/code> \*\*([^*]+)\*\*/gm)].map((m) => m[1]);
-    expect(updated.sort()).toEqual(["azure-native:kubernetesconfiguration:Extension", "pulumi:pulumi:Stack"].sort());
-    // The extension's protected settings now come from the new certificate: an update, saying so.
-    expect(siteDiff.stdout).toContain(
-      "- ✏️ <code>azure-native:kubernetesconfiguration:Extension</code> **site-extension**: update (depends on " +
-        "<code>tls:index/locallySignedCert:LocallySignedCert</code> **site-extension-tls-server**)",
-    );
-    expect(siteDiff.stdout).toContain(
-      '| <code>configurationSettings["cert-manager.enabled"]</code> | (none) | <code>"false"</code> |',
-    );
-    expect(siteDiff.stdout).toContain(
-      '| <code>configurationSettings["cert-manager.install"]</code> | (none) | <code>"false"</code> |',
-    );
-  });
-});
-
-describe("examples/nested-hierarchy's plans (issue 14: the whole tree, and a mode change is a replacement)", () => {
+describe("examples/nested-hierarchy's plan (issue 14: the whole tree)", () => {
+  // Its mode change as a replacement: the docs' two commands for it, in test/docsCommands.test.ts.
   let tree: Run;
-  let modeDiff: Run;
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nested-plan-"));
-    const nested = path.join(repo, "examples", "nested-hierarchy");
-    const before = await plan([nested, "--json"]);
-    expect(before.code).toBe(0);
-    fs.writeFileSync(path.join(dir, "dev.json"), before.stdout);
-    [tree, modeDiff] = await Promise.all([
-      plan([nested]),
-      plan([nested, "--stack", "readonly-onprem", "--diff", path.join(dir, "dev.json")]),
-    ]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    tree = await plan([path.join(repo, "examples", "nested-hierarchy")]);
   }, 120000);
 
   it("shows every connected registry of the tree, with onprem's scope map holding both floors' gateways", () => {
@@ -561,18 +524,5 @@ describe("examples/nested-hierarchy's plans (issue 14: the whole tree, and a mod
     expect(onpremScopeMap).toContain('- "gateway/floor1/message/write"');
     expect(onpremScopeMap).toContain('- "gateway/floor2/config/read"');
     expect(tree.stdout).toContain("+ edge-registry:index:NodeRegistryTrust  floor1-onprem-trust\n");
-  });
-
-  it("announces a mode change as a replacement of the connected registry, saying why", () => {
-    expect(modeDiff.code).toBe(0);
-    expect(modeDiff.stdout).toMatch(
-      /^- 🔁 <code>azure-native:containerregistry:ConnectedRegistry<\/code> \*\*factory-onprem\*\*: \*\*replace\*\*, forced by <code>mode<\/code> \(replaceOnChanges option\); ⚠️ \*\*deleted before its replacement is created\*\*/m,
-    );
-    expect(modeDiff.stdout).toContain('| <code>mode</code> | <code>"ReadWrite"</code> | <code>"ReadOnly"</code> |');
-    expect(modeDiff.stdout).toContain("⚠️ **1 of the updates replaces the resource**, 1 deleting the old one first");
-    // The sync scope map only loses the write actions: an update, not a replacement.
-    expect(modeDiff.stdout).toMatch(
-      /^- ✏️ <code>azure-native:containerregistry:ScopeMap<\/code> \*\*factory-onprem-sync\*\*$/m,
-    );
   });
 });

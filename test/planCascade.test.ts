@@ -1,7 +1,8 @@
 /**
  * Replacements cascade in the offline plan diff (issue 25): the root program's example stack against a registry
  * rename, a location change and a connected-registry mode change. Each shows every resource the change replaces
- * or updates, why, and the chain of causes back to the change, as `npm run plan -- --diff` prints it.
+ * or updates, why, and the chain of causes back to the change, as `npm run plan -- --diff` prints it (the three
+ * stacks in one run: `--stack` given three times).
  *
  * The stacks live in a temporary directory whose Pulumi.yaml runs this repository's root program, so the
  * repository keeps only its documented stack files. No `./harness/mocks` import: the plan runs in a child process.
@@ -81,16 +82,21 @@ beforeAll(async () => {
   variant("mode", `${example}  edge-registry-site:connectedRegistryMode: ReadWrite\n`);
   const base = await plan([dir, "--stack", "example", "--json", "--out", path.join(dir, "example.json")]);
   expect(base).toMatchObject({ code: 0, stdout: "" });
-  const runs = await Promise.all(
-    ["rename", "location", "mode"].map((stack) =>
-      plan([dir, "--stack", stack, "--diff", path.join(dir, "example.json")]),
-    ),
+  // One run plans the three stacks in turn, each diff under its own heading (as three runs would print them).
+  const stacks = ["rename", "location", "mode"];
+  const run = await plan([
+    dir,
+    ...stacks.flatMap((stack) => ["--stack", stack]),
+    "--diff",
+    path.join(dir, "example.json"),
+  ]);
+  expect(run.stderr).not.toMatch(/^error/m);
+  expect(run.code).toBe(0);
+  const diffs = run.stdout.split(/^(?=### )/m);
+  expect(diffs.map((diff) => diff.split("\n")[0])).toEqual(
+    stacks.map((stack) => `### Offline plan: edge-registry-site (${stack})`),
   );
-  for (const run of runs) {
-    expect(run.stderr).not.toMatch(/^error/m);
-    expect(run.code).toBe(0);
-  }
-  [rename, location, mode] = runs.map((run) => run.stdout);
+  [rename, location, mode] = diffs;
   fs.rmSync(dir, { recursive: true, force: true });
 }, 120000);
 
