@@ -17,10 +17,10 @@ module.exports = {
   },
   moduleNameMapper: {
     "^edge-registry$": "<rootDir>/index.ts",
-    // Loaded on first use (test/harness/lazy/lazyModule.js): the Pulumi SDK requires both when it is imported,
+    // Loaded on first use (plan/deferredModule.ts): the Pulumi SDK requires both when it is imported,
     // jest imports the SDK afresh for every test file, and most files never use them (~0.45 s of CPU per file).
-    "^typescript$": "<rootDir>/test/harness/lazy/typescript.js",
-    "^@npmcli/arborist$": "<rootDir>/test/harness/lazy/arborist.js",
+    "^typescript$": "<rootDir>/test/harness/lazy/typescript.ts",
+    "^@npmcli/arborist$": "<rootDir>/test/harness/lazy/arborist.ts",
   },
   // Three workers on two cores: many files wait on the child processes they start (plan tool, login children,
   // dynamic-provider and plugin processes), and a third worker keeps the cores busy meanwhile (BENCHMARKS.md
