@@ -3,13 +3,11 @@
  * `npm pack` tarball unpacked into a fresh folder's node_modules): the program stores the loader
  * (components/operations/loader.ts), which names the installed package's catalog by its package specifier;
  * the provider process — started in the program's folder — requires it from there (package.json `exports`),
- * and every failing login's message arrives intact.
+ * and every failing login's message arrives intact. The install is shared with test/pluginPackage.test.ts
+ * (test/harness/packInstall.js `installPackedShared`).
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { installPacked } from "./harness/packInstall";
+import { installPackedShared } from "./harness/packInstall";
 import { addFakeAcr } from "./fakes/acr";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { ensureBuilt } from "./harness/build";
@@ -35,15 +33,13 @@ function serializeInProgram(operation: string): string {
 
 beforeAll(async () => {
   await ensureBuilt();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-registry-program-"));
-  installPacked(dir);
+  dir = installPackedShared().dir;
   [fake, engine] = await Promise.all([startFakeAzure(), startFakeEngine()]);
   text = serializeInProgram("TokenPassword");
 }, 240_000);
 
 afterAll(async () => {
   await Promise.all([fake?.close(), engine?.close()]);
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 it("stores a loader of at most 2 KB naming the installed package, which a fresh provider process runs", async () => {
