@@ -143,7 +143,8 @@ function prune(cacheRoot, keep) {
 
 /**
  * The install of {@link installPacked}, shared: `<os.tmpdir()>/edge-registry-pack-<packKey>`, built (under a
- * lock, into a scratch folder renamed into place) when no install of exactly this content exists yet. Returns
+ * lock, into a scratch folder renamed into place) when no whole install of exactly this content exists yet
+ * (its pack.json names this key and every packed file is still in place; otherwise it is rebuilt). Returns
  * the folder (a program's folder: `node_modules/` in it) with what {@link installPacked} returns. The install
  * is read-only by convention: tests run programs and plugins from it, never write into it.
  */
@@ -152,15 +153,25 @@ function installPackedShared(from = root, cacheRoot = os.tmpdir()) {
   const name = `edge-registry-pack-${key.slice(0, 32)}`;
   const dir = path.join(cacheRoot, name);
   const manifest = path.join(dir, "pack.json");
-  const read = () => {
+  // Whole: built for this very key, every packed file still there (a /tmp cleaner may remove files).
+  const installed = () => {
+    if (!fs.existsSync(manifest)) return undefined;
+    const pack = JSON.parse(fs.readFileSync(manifest, "utf8"));
+    const packageDir = path.join(dir, pack.packageDir);
+    const whole = pack.key === key && pack.files.every((file) => fs.existsSync(path.join(packageDir, file)));
+    return whole ? { dir, packageDir, files: pack.files, size: pack.size } : undefined;
+  };
+  const used = (install) => {
     const now = new Date();
     fs.utimesSync(dir, now, now); // last use, for prune
-    const { packageDir, files, size } = JSON.parse(fs.readFileSync(manifest, "utf8"));
-    return { dir, packageDir: path.join(dir, packageDir), files, size };
+    return install;
   };
-  if (fs.existsSync(manifest)) return read();
+  const found = installed();
+  if (found) return used(found);
   return withLock(`${dir}.lock`, () => {
-    if (fs.existsSync(manifest)) return read();
+    const built = installed();
+    if (built) return used(built);
+    fs.rmSync(dir, { recursive: true, force: true });
     const scratch = fs.mkdtempSync(path.join(cacheRoot, `${name}.tmp-`));
     try {
       const { packageDir, files, size } = installPacked(scratch, from);
@@ -172,7 +183,7 @@ function installPackedShared(from = root, cacheRoot = os.tmpdir()) {
       throw e;
     }
     prune(cacheRoot, name);
-    return read();
+    return used(installed());
   });
 }
 
