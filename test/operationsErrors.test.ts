@@ -6,7 +6,8 @@
  * test/operationsInstalled.test.ts; a foreign image tag and a refused data-plane token in
  * test/imageImportSdk.test.ts (dynamic provider) and test/harness/pluginDrive.ts (plugin).
  *
- * Each case is its own process (the login comes from the environment); they start concurrently.
+ * Each case is its own process (the login comes from the environment); they start concurrently (the case whose
+ * login the SDK retries with pauses, at once: test/harness/loginFailures.ts `runFailures`).
  */
 import * as path from "node:path";
 import { hostLocator, loaderFor } from "../components/operations/loader";
@@ -17,7 +18,7 @@ import { ensureBuilt, root } from "./harness/build";
 import { serializeProvider, startDynamicProvider } from "./harness/dynamicProvider";
 import { FakeEngine, startFakeEngine } from "./harness/engine";
 import { startPlugin, urnOf } from "./harness/grpcPlugin";
-import { closedPort, inParallel, LoginFailure, loginFailures } from "./harness/loginFailures";
+import { closedPort, LoginFailure, loginFailures, runFailures } from "./harness/loginFailures";
 
 let fake: FakeAzure;
 let engine: FakeEngine;
@@ -40,38 +41,44 @@ beforeAll(async () => {
   tokenId = addFakeAcr(fake, "rg", "acr").addToken("edgetoken");
   cases = loginFailures(await closedPort());
   const text = await serializeProvider(loaderFor(tokenPassword.name, hostLocator()));
-  await inParallel(
+  await runFailures(
     3,
     cases.flatMap((c) => [
-      async () => {
-        const plugin = await startDynamicProvider({
-          provider: text,
-          engineAddress: engine.engineAddress,
-          caFile: fake.caFile,
-          env: c.env(fake),
-        });
-        try {
-          dynamicErrors.set(c.name, await failure(plugin.create({ tokenId })));
-          expect(plugin.offLoopback()).toEqual([]);
-        } finally {
-          await plugin.close();
-        }
+      {
+        failure: c,
+        run: async () => {
+          const plugin = await startDynamicProvider({
+            provider: text,
+            engineAddress: engine.engineAddress,
+            caFile: fake.caFile,
+            env: c.env(fake),
+          });
+          try {
+            dynamicErrors.set(c.name, await failure(plugin.create({ tokenId })));
+            expect(plugin.offLoopback()).toEqual([]);
+          } finally {
+            await plugin.close();
+          }
+        },
       },
-      async () => {
-        const plugin = await startPlugin({
-          packageDir: root,
-          runPlugin: path.join(root, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin"),
-          engineAddress: engine.engineAddress,
-          env: { ...c.env(fake), NODE_EXTRA_CA_CERTS: fake.caFile },
-        });
-        try {
-          pluginErrors.set(
-            c.name,
-            await failure(plugin.create(urnOf("edge-registry:index:TokenPassword", "password"), { tokenId })),
-          );
-        } finally {
-          await plugin.close();
-        }
+      {
+        failure: c,
+        run: async () => {
+          const plugin = await startPlugin({
+            packageDir: root,
+            runPlugin: path.join(root, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin"),
+            engineAddress: engine.engineAddress,
+            env: { ...c.env(fake), NODE_EXTRA_CA_CERTS: fake.caFile },
+          });
+          try {
+            pluginErrors.set(
+              c.name,
+              await failure(plugin.create(urnOf("edge-registry:index:TokenPassword", "password"), { tokenId })),
+            );
+          } finally {
+            await plugin.close();
+          }
+        },
       },
     ]),
   );

@@ -13,6 +13,11 @@ export interface LoginFailure {
   env(fake: FakeAzure): Record<string, string>;
   /** What the error the engine receives must say. */
   readonly message: RegExp;
+  /**
+   * The SDK retries this failure with pauses (msal's managed-identity retries: seconds of waiting, little CPU),
+   * so {@link runFailures} starts it at once rather than letting it hold one of the CPU-bound slots.
+   */
+  readonly backsOff?: boolean;
 }
 
 /** Runs `tasks`, at most `limit` at a time (each starts a Node process: the machine may have 2 shared cores). */
@@ -25,6 +30,23 @@ export async function inParallel(limit: number, tasks: (() => Promise<void>)[]):
       }
     }),
   );
+}
+
+/**
+ * Runs one task per failure (and host): those whose failure {@link LoginFailure.backsOff} all at once, the others
+ * at most `limit` at a time (see {@link inParallel}), so the back-off pauses overlap the other cases' CPU work.
+ */
+export async function runFailures(
+  limit: number,
+  tasks: { readonly failure: LoginFailure; readonly run: () => Promise<void> }[],
+): Promise<void> {
+  await Promise.all([
+    ...tasks.filter((t) => t.failure.backsOff).map((t) => t.run()),
+    inParallel(
+      limit,
+      tasks.filter((t) => !t.failure.backsOff).map((t) => t.run),
+    ),
+  ]);
 }
 
 /** A loopback port nobody listens on (bound, then released). */
@@ -80,6 +102,7 @@ export function loginFailures(msiPort: number): LoginFailure[] {
         IDENTITY_HEADER: "header",
       }),
       message: /azure-native:useMsi \/ ARM_USE_MSI/,
+      backsOff: true,
     },
     {
       name: "custom cloud incomplete",

@@ -33,7 +33,6 @@ import {
 export interface PluginPackage {
   readonly packageDir: string;
   readonly runPlugin: string;
-  readonly cleanup?: () => void;
 }
 
 const loopbackOnly = path.join(__dirname, "..", "fakes", "loopbackOnly.js");
@@ -94,7 +93,6 @@ export function describePluginDrive(prepare: () => Promise<PluginPackage>): void
     await engine?.close();
     await imports?.close();
     await azure?.close();
-    pkg?.cleanup?.();
     expect(attempts).toBe("");
   });
 
