@@ -13,16 +13,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, type ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
 import { dynamicProviderFor } from "../components/operations/dynamic";
+import { minimumPulumiVersion, typeOfUrn } from "./engine";
 import type { AnyOperation, PackageSchema } from "./schema";
 import { unwrapProperties, wrapProperties } from "./wire";
 
 type Props = Record<string, unknown>;
-
-/**
- * The oldest Pulumi CLI whose engine runs these components: they use the `replaceWith` resource option
- * (engine 3.207.0). Checked at every construct, so an older CLI fails with this range, not halfway.
- */
-export const minimumPulumiVersion = ">=3.207.0";
 
 /** One operation's adapter and its property names. */
 interface Route {
@@ -42,12 +37,6 @@ export interface EdgeRegistryProviderOptions {
   readonly operations: readonly AnyOperation[];
   /** The complete package schema (components + operations), as served to the engine. */
   readonly schema: PackageSchema;
-}
-
-/** The resource type of a URN (`urn:pulumi:stack::project::parent$type::name`). */
-export function typeOfUrn(urn: string): string {
-  const qualified = urn.split("::")[2] ?? "";
-  return qualified.split("$").pop()!;
 }
 
 export class EdgeRegistryProvider extends ComponentProvider {

@@ -4,7 +4,7 @@
  * - `requiredPulumiVersion`: the CLI range the components need (3.207.0, the `replaceWith` resource option),
  *   checked by the CLI before it starts the plugin (`sdk/go/common/resource/plugin/plugin.go` `ExecPlugin` →
  *   `ValidatePulumiVersionRange`, blang/semver ranges; CLI 3.221.0 and newer), and the same range the plugin
- *   asks the engine for at construct (provider/provider.ts `minimumPulumiVersion`) for older CLIs.
+ *   asks the engine for at construct (provider/engine.ts `minimumPulumiVersion`) for older CLIs.
  * - `runtime.options.production`: the Node language host installs the plugin with `--production`.
  * And package.json ships what `prepare` needs in the tarball.
  */
@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { yaml } from "../plan/program";
 import * as semver from "semver";
-import { minimumPulumiVersion } from "../provider/provider";
+import { minimumPulumiVersion } from "../provider/engine";
 
 const root = path.join(__dirname, "..");
 const manifest = yaml.load(fs.readFileSync(path.join(root, "PulumiPlugin.yaml"), "utf8")) as Record<string, any>;

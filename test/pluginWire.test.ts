@@ -2,7 +2,7 @@
  * The plugin's protocol helpers: secrets as the engine sends them (wrapped, possibly nested) become plain
  * values for the operations, and what the plugin returns is wrapped again where it must stay secret.
  */
-import { typeOfUrn } from "../provider/provider";
+import { typeOfUrn } from "../provider/engine";
 import { isSecretValue, secretValue, unwrapProperties, wrapProperties } from "../provider/wire";
 
 const sig = "4dabf18193072939515e22adb298388d";
