@@ -110,19 +110,25 @@ interface Run {
   stdout: string;
   stderr: string;
   refused: string[];
+  /** The files the run loaded (test/harness/loadedModules.js). */
+  loaded: string[];
 }
 
 function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const refusedLog = path.join(fake.dir, `refused-${Math.random().toString(36).slice(2)}.jsonl`);
+  const id = Math.random().toString(36).slice(2);
+  const refusedLog = path.join(fake.dir, `refused-${id}.jsonl`);
+  const loadedLog = path.join(fake.dir, `loaded-${id}.json`);
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: fake.dir,
     NODE_EXTRA_CA_CERTS: fake.caFile,
     LOOPBACK_ONLY_LOG: refusedLog,
+    LOADED_MODULES_LOG: loadedLog,
     ...fake.env(),
     ...extraEnv,
   };
-  const command = ["-r", "./test/fakes/loopbackOnly.js", "-r", "./bin/register.js", "bin/fleet.ts", ...args];
+  const preloads = ["-r", "./test/fakes/loopbackOnly.js", "-r", "./test/harness/loadedModules.js"];
+  const command = [...preloads, "-r", "./bin/register.js", "bin/fleet.ts", ...args];
   return new Promise((resolve) =>
     execFile(process.execPath, command, { cwd: repo, env, timeout: 110_000 }, (error, stdout, stderr) =>
       resolve({
@@ -132,10 +138,14 @@ function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promis
         refused: fs.existsSync(refusedLog)
           ? fs.readFileSync(refusedLog, "utf8").trim().split("\n").filter(Boolean)
           : [],
+        loaded: fs.existsSync(loadedLog) ? (JSON.parse(fs.readFileSync(loadedLog, "utf8")) as string[]) : [],
       }),
     ),
   );
 }
+
+/** The Pulumi SDK's files a run loaded: `fleet status` is an operator's CLI and needs none of it. */
+const pulumiSdk = (run: Run) => run.loaded.filter((file) => file.includes(`${path.sep}@pulumi${path.sep}`));
 
 beforeAll(async () => {
   fake = await startFakeAzure();
@@ -283,6 +293,12 @@ describe("a fleet in every state", () => {
     );
     expect([...json.refused, ...table.refused]).toEqual([]);
   });
+
+  it("loads no Pulumi SDK: an operator's CLI that starts fast", () => {
+    // Checked against what the runs did load, so an empty list cannot pass by accident.
+    expect(json.loaded.some((file) => file.endsWith(path.join("fleet", "status", "verdict.ts")))).toBe(true);
+    expect([...pulumiSdk(json), ...pulumiSdk(table)]).toEqual([]);
+  });
 });
 
 describe("sync deadlines from the cron schedule", () => {
@@ -326,6 +342,9 @@ it("reads the hub's stack config (inventory) and exits 0 when every site is heal
   expect(run.stderr).toContain("querying sites: 1/1");
   expect(run.stdout).toContain("1 of 1 sites healthy.");
   expect(run.code).toBe(0);
+  // The inventory's checks (fleet/hub/inventory.ts) come without the components and their SDK.
+  expect(run.loaded.some((file) => file.endsWith(path.join("fleet", "hub", "inventory.ts")))).toBe(true);
+  expect(pulumiSdk(run)).toEqual([]);
 }, 120_000);
 
 describe("logins never switch identity", () => {
