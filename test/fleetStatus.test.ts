@@ -521,7 +521,7 @@ it("queries at most --concurrency sites at once and gives up on a site after --t
   const timeoutSites = ["slow001", "slow002", "slow003", "slow004", "stuck001"];
   const file = hubOutputsFile(timeoutSites);
   const started = Date.now();
-  const run = await runFleet(["status", "--hub", file, "--json", "--concurrency", "2", "--timeout", "3"]);
+  const run = await runFleet(["status", "--hub", file, "--json", "--concurrency", "2", "--timeout", "2"]);
   const elapsed = Date.now() - started;
   const report = checkedReport(run);
   expect(report.sites.filter((s) => s.healthy).map((s) => s.site)).toEqual([
@@ -533,8 +533,8 @@ it("queries at most --concurrency sites at once and gives up on a site after --t
   const stuck = report.sites.find((s) => s.site === "stuck001")!;
   expect(stuck.health).toBe("unknown");
   expect(stuck.reasons).toEqual([
-    { code: "TimedOut", message: "connected registry: timed out after 3 s (--timeout)" },
-    { code: "TimedOut", message: "extension: timed out after 3 s (--timeout)" },
+    { code: "TimedOut", message: "connected registry: timed out after 2 s (--timeout)" },
+    { code: "TimedOut", message: "extension: timed out after 2 s (--timeout)" },
   ]);
   expect(run.code).toBe(1);
   // stuck001 answers only after 20 s: finishing before that proves the CLI gave up on it (even on a busy machine).
