@@ -13,7 +13,11 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { FakeFleetSite, addFakeFleet } from "./fakes/fleet";
-import { type FleetReport, type SiteStatus, loadSites, syncDeadline, waves } from "../fleet/status/status";
+// From the modules themselves, not fleet/status/status.ts: this process needs neither the ARM pipeline nor the login.
+import type { FleetReport, SiteStatus } from "../fleet/status/model";
+import { waves } from "../fleet/status/rollout";
+import { loadSites } from "../fleet/status/sites";
+import { syncDeadline } from "../fleet/status/verdict";
 
 const repo = path.resolve(__dirname, "..");
 let fake: FakeAzure;
