@@ -1,13 +1,13 @@
 /**
- * Pure checks for connected registry arguments (platform-facts §1): names, repositories, cron
- * schedules (cron.ts), ISO 8601 durations (duration.ts), notification patterns and password expiry. Each returns `undefined`
- * when the value is fine, or the reason (with how to fix it).
+ * Pure checks for connected registry arguments (platform-facts §1): names, repositories, cron schedules (cron.ts),
+ * ISO 8601 durations (duration.ts), notification patterns and password expiry. Each returns `undefined` when the
+ * value is fine, or the reason (with how to fix it).
  */
 import { repositoryPattern } from "./imageReference";
 import { durationSeconds } from "./duration";
 import { Check, inputError } from "./validation";
 
-// Cron schedules and ISO 8601 durations have homes of their own (free of the Pulumi SDK, which `fleet status` does
+// Cron schedules and ISO 8601 durations have homes of their own, free of the Pulumi SDK (which `fleet status` does
 // not load); the argument checks are reached from here too.
 export { checkCron, continuousSchedule, normalizeCron } from "./cron";
 export { durationSeconds };
