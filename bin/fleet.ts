@@ -4,17 +4,13 @@
  * Exit codes: 0 every site healthy; 1 some site unhealthy or unknown; 2 usage, login, inventory or fleet-wide
  * errors (every site failing the same way, the overall deadline).
  */
-import {
-  FleetError,
-  MAX_MATRIX_JOBS,
-  batches,
-  fleetStatus,
-  loadSites,
-  renderTable,
-  waves,
-  type StatusSite,
-} from "../fleet/status/status";
-import { durationSeconds } from "../components/lib/connectedRegistryChecks";
+// The light modules only: the status query (fleet/status/status.ts, with the ARM pipeline) is loaded when a status
+// run gets that far, so `--help`, `stacks` and usage or inventory errors answer without loading it.
+import { FleetError, type StatusSite } from "../fleet/status/model";
+import { renderTable } from "../fleet/status/report";
+import { MAX_MATRIX_JOBS, batches, waves } from "../fleet/status/rollout";
+import { loadSites } from "../fleet/status/sites";
+import { durationSeconds } from "../components/lib/duration";
 
 const usage = `usage:
   npm run fleet -- status --hub <file> [--json] [--site NAME]... [--wave canary|rest]
@@ -156,6 +152,7 @@ async function main(args: string[]): Promise<number> {
   const selected = filterSites(parsed, sites);
   const tty = process.stderr.isTTY === true;
   let lastReported = -1;
+  const { fleetStatus } = await import("../fleet/status/status");
   const report = await fleetStatus(selected, {
     concurrency,
     timeoutSeconds,

@@ -35,6 +35,36 @@ beforeAll(async () => {
   hub = await hubOutputs();
 });
 
+/**
+ * Runs the site program (program/index.ts) afresh, as each `pulumi up` runs it once, under the current config; returns
+ * its exports. Only the entry module is evaluated again: every module it reaches that this file has already loaded is
+ * that same module (one SDK instance and one set of components, as in a real run), where `jest.isolateModules` alone
+ * would evaluate a second copy of them all, the SDK's runtime, gRPC and TypeScript included, for every run (~1-2 s
+ * of CPU each).
+ */
+function runSiteProgram(): any {
+  const entry = require.resolve("../program/index.ts");
+  // Taken before isolating: inside jest.isolateModules, `require.cache` is the isolated registry.
+  const loaded = Object.keys(require.cache)
+    .filter((file) => file !== entry)
+    .map((file) => [file, require.cache[file]!.exports] as const);
+  let program: any;
+  try {
+    jest.isolateModules(() => {
+      for (const [file, exports] of loaded) {
+        jest.doMock(file, () => exports);
+      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      program = require(entry);
+    });
+  } finally {
+    for (const [file] of loaded) {
+      jest.dontMock(file);
+    }
+  }
+  return program;
+}
+
 /** Resets the mocks and answers the hub's StackReference with the hub's outputs (`siteSecrets` secret). */
 function withHub(config: Record<string, string>, outputs: { sites: any; siteSecrets: any } = hub): void {
   resetCloud();
@@ -50,11 +80,7 @@ function withHub(config: Record<string, string>, outputs: { sites: any; siteSecr
 it("a nested site deploys only its cluster side, from the hub's outputs", async () => {
   const parentCa = opensslSelfSigned("IP:10.20.0.10").certificatePem;
   withHub({ siteName: "factory01floor1", serviceClusterIP: "10.30.0.10", parentCaCertificatePem: parentCa });
-  let program: any;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    program = require("../program/index.ts");
-  });
+  const program = runSiteProgram();
   await settle();
   expect(cloud.duplicateUrns).toEqual([]);
   const types = new Set(cloud.resources.map((r) => r.type));
@@ -120,12 +146,9 @@ it("siteName without hubStack is refused (it only names a site of a hub)", () =>
     [`${project}:serviceClusterIP`]: "10.0.0.1",
     [`${project}:siteName`]: "store001",
   });
-  expect(() =>
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../program/index.ts");
-    }),
-  ).toThrow(`Configuration '${project}:siteName' names a site of a hub: set hubStack too, or remove siteName.`);
+  expect(runSiteProgram).toThrow(
+    `Configuration '${project}:siteName' names a site of a hub: set hubStack too, or remove siteName.`,
+  );
 });
 
 describe("the inventory's clusterType and extension version", () => {
@@ -140,10 +163,7 @@ describe("the inventory's clusterType and extension version", () => {
 
   it("a managed-cluster site gets its extension on the AKS cluster, at the version the hub pins", async () => {
     withHub({ siteName: "store001", serviceClusterIP: "10.30.0.10" }, managed());
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../program/index.ts");
-    });
+    runSiteProgram();
     await settle();
     const extension = cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs;
     expect(extension).toMatchObject({
@@ -158,10 +178,7 @@ describe("the inventory's clusterType and extension version", () => {
 
   it("an Arc site without a pinned version upgrades automatically on the hub's release train", async () => {
     withHub({ siteName: "store001", serviceClusterIP: "10.30.0.10" });
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../program/index.ts");
-    });
+    runSiteProgram();
     await settle();
     const extension = cloud.ofType("azure-native:kubernetesconfiguration:Extension")[0].inputs;
     expect(extension).toMatchObject({

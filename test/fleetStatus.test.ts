@@ -13,11 +13,15 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import { FakeAzure, startFakeAzure } from "./fakes/azure";
 import { FakeFleetSite, addFakeFleet } from "./fakes/fleet";
-import { type FleetReport, type SiteStatus, loadSites, syncDeadline, waves } from "../fleet/status/status";
+// From the modules themselves, not fleet/status/status.ts: this process needs neither the ARM pipeline nor the login.
+import type { FleetReport, SiteStatus } from "../fleet/status/model";
+import { waves } from "../fleet/status/rollout";
+import { loadSites } from "../fleet/status/sites";
+import { syncDeadline } from "../fleet/status/verdict";
 
 const repo = path.resolve(__dirname, "..");
 let fake: FakeAzure;
-let fleet: { maxInFlight(): number };
+let fleet: { maxInFlight(siteNames?: readonly string[]): number };
 
 const site = (name: string, extra: Partial<FakeFleetSite>): FakeFleetSite => ({
   name,
@@ -67,11 +71,14 @@ const sites: FakeFleetSite[] = [
     connectedRegistry: { ...online, schedule: "0 * * * *", syncWindow: "PT1H", lastSyncTime: minutesAgo(300) },
     extension: ok,
   }),
-  // Slow sites (concurrency and time bounds).
-  ...["slow001", "slow002", "slow003", "slow004"].map((n) =>
+  // ARM throttles the reads of this one (the 429 test; no other run reads it).
+  site("throttled001", { connectedRegistry: online, extension: ok }),
+  // Slow sites (concurrency and time bounds): the --timeout run reads slow001-004 and stuck001, the --deadline run
+  // the others, so that the two can run at once.
+  ...["slow001", "slow002", "slow003", "slow004", "slow005", "slow006"].map((n) =>
     site(n, { connectedRegistry: online, extension: ok, delayMs: 300 }),
   ),
-  site("stuck001", { connectedRegistry: online, extension: ok, delayMs: 20_000 }),
+  ...["stuck001", "stuck002"].map((n) => site(n, { connectedRegistry: online, extension: ok, delayMs: 20_000 })),
 ];
 /** What the hub wants of a site's extension, where it pins something. */
 const hubWants: Record<string, { extensionVersion?: string }> = { store006: { extensionVersion: "1.2.0" } };
@@ -110,19 +117,50 @@ interface Run {
   stdout: string;
   stderr: string;
   refused: string[];
+  /** The files the run loaded (test/harness/loadedModules.js). */
+  loaded: string[];
 }
 
-function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const refusedLog = path.join(fake.dir, `refused-${Math.random().toString(36).slice(2)}.jsonl`);
+/** Children running at once, at most: more only contend for the cores (and spend CPU doing so). */
+const MAX_CHILDREN = 3;
+let children = 0;
+const waitingChildren: (() => void)[] = [];
+
+/** Runs `npm run fleet -- <args>` as users run it (see the top of this file), at most MAX_CHILDREN at once. */
+async function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  if (children < MAX_CHILDREN) {
+    children++;
+  } else {
+    await new Promise<void>((resolve) => waitingChildren.push(resolve));
+  }
+  try {
+    return await runFleetNow(args, extraEnv);
+  } finally {
+    // The slot passes to the next waiting run, if any.
+    const next = waitingChildren.shift();
+    if (next) {
+      next();
+    } else {
+      children--;
+    }
+  }
+}
+
+function runFleetNow(args: string[], extraEnv: Record<string, string>): Promise<Run> {
+  const id = Math.random().toString(36).slice(2);
+  const refusedLog = path.join(fake.dir, `refused-${id}.jsonl`);
+  const loadedLog = path.join(fake.dir, `loaded-${id}.json`);
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: fake.dir,
     NODE_EXTRA_CA_CERTS: fake.caFile,
     LOOPBACK_ONLY_LOG: refusedLog,
+    LOADED_MODULES_LOG: loadedLog,
     ...fake.env(),
     ...extraEnv,
   };
-  const command = ["-r", "./test/fakes/loopbackOnly.js", "-r", "./bin/register.js", "bin/fleet.ts", ...args];
+  const preloads = ["-r", "./test/fakes/loopbackOnly.js", "-r", "./test/harness/loadedModules.js"];
+  const command = [...preloads, "-r", "./bin/register.js", "bin/fleet.ts", ...args];
   return new Promise((resolve) =>
     execFile(process.execPath, command, { cwd: repo, env, timeout: 110_000 }, (error, stdout, stderr) =>
       resolve({
@@ -132,16 +170,40 @@ function runFleet(args: string[], extraEnv: Record<string, string> = {}): Promis
         refused: fs.existsSync(refusedLog)
           ? fs.readFileSync(refusedLog, "utf8").trim().split("\n").filter(Boolean)
           : [],
+        loaded: fs.existsSync(loadedLog) ? (JSON.parse(fs.readFileSync(loadedLog, "utf8")) as string[]) : [],
       }),
     ),
   );
 }
 
+/** The Pulumi SDK's files a run loaded: `fleet status` is an operator's CLI and needs none of it. */
+const pulumiSdk = (run: Run) => run.loaded.filter((file) => file.includes(`${path.sep}@pulumi${path.sep}`));
+
+/**
+ * Most runs start together, as soon as the fake serves (a fresh `node` each mostly waits: on its start-up, on slow
+ * sites, on ARM's back-off): {@link atOnce} registers one, its test awaits it. Each reads fake state no other run
+ * changes: its own sites, its own fault. The runs that assert what the fake saw during them (no ARM request at all)
+ * or how long they took run alone, after the others ({@link allAtOnce}).
+ */
+const startAll: (() => void)[] = [];
+const runsAtOnce: Promise<unknown>[] = [];
+function atOnce<T>(start: () => Promise<T>): () => Promise<T> {
+  let run: Promise<T> | undefined;
+  startAll.push(() => runsAtOnce.push((run = start())));
+  return () => run!;
+}
+/** Every run started at once, finished. */
+const allAtOnce = () => Promise.all(runsAtOnce);
+
 beforeAll(async () => {
   fake = await startFakeAzure();
   fleet = addFakeFleet(fake, sites);
+  startAll.forEach((start) => start());
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await allAtOnce();
+  await fake.close();
+});
 
 const schema = JSON.parse(fs.readFileSync(path.join(repo, "fleet", "status", "status.schema.json"), "utf8")) as object;
 // ajv is installed (a dependency of eslint); the committed schema is what scripts rely on.
@@ -170,12 +232,12 @@ describe("a fleet in every state", () => {
   let table: Run;
   let report: FleetReport;
   const bySite = (name: string) => report.sites.find((s) => s.site === name)!;
-  beforeAll(async () => {
+  const runs = atOnce(() => {
     const file = hubOutputsFile(names);
-    [json, table] = await Promise.all([
-      runFleet(["status", "--hub", file, "--json"]),
-      runFleet(["status", "--hub", file]),
-    ]);
+    return Promise.all([runFleet(["status", "--hub", file, "--json"]), runFleet(["status", "--hub", file])]);
+  });
+  beforeAll(async () => {
+    [json, table] = await runs();
     report = checkedReport(json);
   }, 120_000);
 
@@ -283,6 +345,12 @@ describe("a fleet in every state", () => {
     );
     expect([...json.refused, ...table.refused]).toEqual([]);
   });
+
+  it("loads no Pulumi SDK: an operator's CLI that starts fast", () => {
+    // Checked against what the runs did load, so an empty list cannot pass by accident.
+    expect(json.loaded.some((file) => file.endsWith(path.join("fleet", "status", "verdict.ts")))).toBe(true);
+    expect([...pulumiSdk(json), ...pulumiSdk(table)]).toEqual([]);
+  });
 });
 
 describe("sync deadlines from the cron schedule", () => {
@@ -300,16 +368,18 @@ describe("sync deadlines from the cron schedule", () => {
   });
 });
 
+const helpRuns = atOnce(() =>
+  Promise.all([runFleet(["status", "--help"]), runFleet(["status", "--hub", "x", "--concurency", "2"])]),
+);
 it("--help prints the usage and exits 0", async () => {
-  const run = await runFleet(["status", "--help"]);
+  const [run, bad] = await helpRuns();
   expect(run.code).toBe(0);
   expect(run.stdout).toContain("Exit codes: 0 all healthy, 1 some site unhealthy or unknown, 2 usage");
-  const bad = await runFleet(["status", "--hub", "x", "--concurency", "2"]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain("error: unknown option --concurency for status.");
 }, 120_000);
 
-it("reads the hub's stack config (inventory) and exits 0 when every site is healthy", async () => {
+const stackConfigRun = atOnce(() => {
   const file = path.join(fake.dir, "Pulumi.prod.yaml");
   fs.writeFileSync(
     file,
@@ -322,10 +392,16 @@ it("reads the hub's stack config (inventory) and exits 0 when every site is heal
       "",
     ].join("\n"),
   );
-  const run = await runFleet(["status", "--hub", file]);
+  return runFleet(["status", "--hub", file]);
+});
+it("reads the hub's stack config (inventory) and exits 0 when every site is healthy", async () => {
+  const run = await stackConfigRun();
   expect(run.stderr).toContain("querying sites: 1/1");
   expect(run.stdout).toContain("1 of 1 sites healthy.");
   expect(run.code).toBe(0);
+  // The inventory's checks (fleet/hub/inventory.ts) come without the components and their SDK.
+  expect(run.loaded.some((file) => file.endsWith(path.join("fleet", "hub", "inventory.ts")))).toBe(true);
+  expect(pulumiSdk(run)).toEqual([]);
 }, 120_000);
 
 describe("logins never switch identity", () => {
@@ -348,7 +424,10 @@ describe("logins never switch identity", () => {
     return file;
   };
 
+  const withSecretRun = atOnce(() => runFleet(["status", "--hub", configWithSecret()]));
+
   it("an encrypted azure-native:clientSecret stops the run, naming the key and the ways to provide it (exit 2)", async () => {
+    await allAtOnce(); // no other run may read ARM meanwhile: this one must read nothing
     const before = fake.requests.length;
     const run = await runFleet(["status", "--hub", configWithSecret()], { ARM_CLIENT_SECRET: "" });
     expect(run.code).toBe(2);
@@ -361,12 +440,13 @@ describe("logins never switch identity", () => {
   }, 120_000);
 
   it("the same config with ARM_CLIENT_SECRET set logs in with it", async () => {
-    const run = await runFleet(["status", "--hub", configWithSecret()]);
+    const run = await withSecretRun();
     expect(run.stdout).toContain("1 of 1 sites healthy.");
     expect(run.code).toBe(0);
   }, 120_000);
 
   it("a wrong ARM_CLIENT_SECRET is a login error (exit 2), found before any site is read", async () => {
+    await allAtOnce(); // no other run may read a connected registry meanwhile
     const before = fake.requests.filter((r) => r.path.includes("/connectedRegistries/")).length;
     const run = await runFleet(["status", "--hub", hubOutputsFile(["store001", "store002"])], {
       ARM_CLIENT_SECRET: "wrong",
@@ -377,15 +457,20 @@ describe("logins never switch identity", () => {
   }, 120_000);
 });
 
-it("ARM unreachable for every site: a fleet-wide error (exit 2), stopped after the first sites", async () => {
+const unreachableRun = atOnce(async () => {
   const names = sites.filter((s) => s.connectedRegistry && !s.delayMs).map((s) => s.name);
   const closed = net.createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
   const port = (closed.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  const run = await runFleet(["status", "--hub", hubOutputsFile(names), "--concurrency", "2"], {
+  // Five at once: the first five sites fail together, after one round of retries (each read retries a dropped
+  // connection 3 times, from 0.5 s), and the others are never started.
+  return runFleet(["status", "--hub", hubOutputsFile(names), "--concurrency", "5"], {
     ARM_RESOURCE_MANAGER_ENDPOINT: `https://127.0.0.1:${port}`,
   });
+});
+it("ARM unreachable for every site: a fleet-wide error (exit 2), stopped after the first sites", async () => {
+  const run = await unreachableRun();
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(
     /error: the first 5 sites all failed the same way \(connected registry: ARM unreachable at https:\/\/127\.0\.0\.1:\d+/,
@@ -393,21 +478,27 @@ it("ARM unreachable for every site: a fleet-wide error (exit 2), stopped after t
   expect(run.stderr).toMatch(/stopped without waiting for the other \d+ sites/);
 }, 120_000);
 
-it("an empty fleet is an error", async () => {
+const emptyRun = atOnce(() => {
   const file = path.join(fake.dir, "outputs-empty.json");
   fs.writeFileSync(file, JSON.stringify({ sites: {}, siteSecrets: "[secret]" }));
-  const run = await runFleet(["status", "--hub", file]);
+  return runFleet(["status", "--hub", file]);
+});
+it("an empty fleet is an error", async () => {
+  const run = await emptyRun();
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('the hub has no sites (its "sites" output is empty)');
 }, 120_000);
 
-it("--site and --wave choose the sites", async () => {
+const choiceRuns = atOnce(() => {
   const file = hubOutputsFile(["store001", "store002", "aks001"]);
-  const [some, canary, unknown] = await Promise.all([
+  return Promise.all([
     runFleet(["status", "--hub", file, "--json", "--site", "store002", "--site", "aks001"]),
     runFleet(["status", "--hub", file, "--json", "--wave", "canary"]),
     runFleet(["status", "--hub", file, "--site", "nosuchsite"]),
   ]);
+});
+it("--site and --wave choose the sites", async () => {
+  const [some, canary, unknown] = await choiceRuns();
   expect(checkedReport(some).sites.map((s) => s.site)).toEqual(["store002", "aks001"]);
   expect(some.code).toBe(1);
   expect(checkedReport(canary).sites.map((s) => s.site)).toEqual(["store001"]);
@@ -416,9 +507,12 @@ it("--site and --wave choose the sites", async () => {
   expect(unknown.stderr).toContain("--site nosuchsite: not a site of the hub");
 }, 120_000);
 
+const throttledRun = atOnce(() => {
+  fake.faults.add({ kind: "throttle", path: /\/connectedRegistries\/throttled001$/i, times: 2, retryAfterSeconds: 1 });
+  return runFleet(["status", "--hub", hubOutputsFile(["throttled001"]), "--json"]);
+});
 it("429s are retried after their Retry-After and counted", async () => {
-  fake.faults.add({ kind: "throttle", path: /\/connectedRegistries\/aks001$/i, times: 2, retryAfterSeconds: 1 });
-  const run = await runFleet(["status", "--hub", hubOutputsFile(["aks001"]), "--json"]);
+  const run = await throttledRun();
   const report = checkedReport(run);
   expect(report.summary).toMatchObject({ healthy: 1, throttled: 2, armRequests: 4 });
   expect(report.summary.durationMs).toBeGreaterThanOrEqual(2000);
@@ -426,9 +520,12 @@ it("429s are retried after their Retry-After and counted", async () => {
 }, 120_000);
 
 it("queries at most --concurrency sites at once and gives up on a site after --timeout", async () => {
-  const file = hubOutputsFile(["slow001", "slow002", "slow003", "slow004", "stuck001"]);
+  // Alone: the time it takes is part of what is asserted.
+  await allAtOnce();
+  const timeoutSites = ["slow001", "slow002", "slow003", "slow004", "stuck001"];
+  const file = hubOutputsFile(timeoutSites);
   const started = Date.now();
-  const run = await runFleet(["status", "--hub", file, "--json", "--concurrency", "2", "--timeout", "3"]);
+  const run = await runFleet(["status", "--hub", file, "--json", "--concurrency", "2", "--timeout", "2"]);
   const elapsed = Date.now() - started;
   const report = checkedReport(run);
   expect(report.sites.filter((s) => s.healthy).map((s) => s.site)).toEqual([
@@ -440,19 +537,22 @@ it("queries at most --concurrency sites at once and gives up on a site after --t
   const stuck = report.sites.find((s) => s.site === "stuck001")!;
   expect(stuck.health).toBe("unknown");
   expect(stuck.reasons).toEqual([
-    { code: "TimedOut", message: "connected registry: timed out after 3 s (--timeout)" },
-    { code: "TimedOut", message: "extension: timed out after 3 s (--timeout)" },
+    { code: "TimedOut", message: "connected registry: timed out after 2 s (--timeout)" },
+    { code: "TimedOut", message: "extension: timed out after 2 s (--timeout)" },
   ]);
   expect(run.code).toBe(1);
   // stuck001 answers only after 20 s: finishing before that proves the CLI gave up on it (even on a busy machine).
   expect(elapsed).toBeLessThan(19_000);
   // Two sites at a time, two GETs each.
-  expect(fleet.maxInFlight()).toBeLessThanOrEqual(4);
+  expect(fleet.maxInFlight(timeoutSites)).toBeLessThanOrEqual(4);
 }, 120_000);
 
+const deadlineRun = atOnce(() => {
+  const file = hubOutputsFile(["stuck002", "slow005", "slow006"]);
+  return runFleet(["status", "--hub", file, "--json", "--concurrency", "1", "--deadline", "2"]);
+});
 it("stops at the overall deadline: sites not done are NotChecked, exit 2", async () => {
-  const file = hubOutputsFile(["stuck001", "slow001", "slow002"]);
-  const run = await runFleet(["status", "--hub", file, "--json", "--concurrency", "1", "--deadline", "2"]);
+  const run = await deadlineRun();
   const report = checkedReport(run);
   expect(report.summary).toMatchObject({ deadlineExceeded: true, exitCode: 2, unknown: 3 });
   expect(report.sites.map((s) => codes(s))).toEqual([["NotChecked", "NotChecked"], ["NotChecked"], ["NotChecked"]]);
@@ -460,29 +560,29 @@ it("stops at the overall deadline: sites not done are NotChecked, exit 2", async
   expect(run.code).toBe(2);
 }, 120_000);
 
-it("refuses a bad inventory, naming the key", async () => {
+const badInventoryRun = atOnce(() => {
   const file = path.join(fake.dir, "Pulumi.bad.yaml");
   fs.writeFileSync(
     file,
     "config:\n  edge-registry-hub:resourceGroupName: rg\n  edge-registry-hub:registries: [acr1]\n  edge-registry-hub:sites:\n    - { name: s1234, repositries: [x], clusterName: c }\n",
   );
-  const run = await runFleet(["status", "--hub", file]);
+  return runFleet(["status", "--hub", file]);
+});
+it("refuses a bad inventory, naming the key", async () => {
+  const run = await badInventoryRun();
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
 }, 120_000);
 
+const stacksRun = atOnce(() =>
+  runFleet(["stacks", "--hub", path.join(repo, "fleet", "hub", "Pulumi.example.yaml"), "--wave", "rest"]),
+);
 it("splits the example inventory into the rollout waves (`fleet stacks`)", async () => {
   const { sites: example } = loadSites(path.join(repo, "fleet", "hub", "Pulumi.example.yaml"));
   expect(waves(example)).toEqual({ canary: ["store001"], rest: ["store002", "factory01", "factory01floor1"] });
   // No site marked canary: the first site is the canary wave.
   expect(waves(example.map((s) => ({ ...s, wave: "rest" }))).canary).toEqual(["store001"]);
-  const run = await runFleet([
-    "stacks",
-    "--hub",
-    path.join(repo, "fleet", "hub", "Pulumi.example.yaml"),
-    "--wave",
-    "rest",
-  ]);
+  const run = await stacksRun();
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual(["store002", "factory01", "factory01floor1"]);
 }, 120_000);

@@ -1,10 +1,16 @@
 /**
- * Pure checks for connected registry arguments (platform-facts §1): names, repositories, cron
- * schedules, ISO 8601 durations, notification patterns and password expiry. Each returns `undefined`
- * when the value is fine, or the reason (with how to fix it).
+ * Pure checks for connected registry arguments (platform-facts §1): names, repositories, cron schedules (cron.ts),
+ * ISO 8601 durations (duration.ts), notification patterns and password expiry. Each returns `undefined` when the
+ * value is fine, or the reason (with how to fix it).
  */
 import { repositoryPattern } from "./imageReference";
+import { durationSeconds } from "./duration";
 import { Check, inputError } from "./validation";
+
+// Cron schedules and ISO 8601 durations have homes of their own, free of the Pulumi SDK (which `fleet status` does
+// not load); the argument checks are reached from here too.
+export { checkCron, continuousSchedule, normalizeCron } from "./cron";
+export { durationSeconds };
 
 /** Connected registry names (ARM 2025-11-01): `^[a-zA-Z0-9]*$`, 5-50 characters. */
 export const connectedRegistryNamePattern = /^[a-zA-Z0-9]{5,50}$/;
@@ -76,65 +82,6 @@ export const checkRepository: Check<string> = (value) =>
   repositoryPattern.test(value.toLowerCase()) && value.length <= 256
     ? undefined
     : `"${value}" is not a valid repository name; use lowercase path components of letters and digits separated by "/", ".", "_" or "-" (e.g. "hello-world" or "samples/nginx"), without a registry host or tag.`;
-
-/** The schedule that means "always online, sync every minute". */
-export const continuousSchedule = "* * * * *";
-
-const cronFields: [string, number, number][] = [
-  ["minute", 0, 59],
-  ["hour", 0, 23],
-  ["day of month", 1, 31],
-  ["month", 1, 12],
-  ["day of week", 0, 6],
-];
-
-function cronFieldProblem(field: string, [label, min, max]: [string, number, number]): string | undefined {
-  for (const part of field.split(",")) {
-    const match = /^(?:\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) {
-      return `the ${label} field "${field}" is not "*", a number, a range "a-b", a step "*/n" or a list of those`;
-    }
-    const numbers = [match[1], match[2]].filter((n) => n !== undefined).map(Number);
-    if (numbers.some((n) => n < min || n > max)) {
-      return `the ${label} field "${field}" is outside ${min}-${max}`;
-    }
-    if (numbers.length === 2 && numbers[0] > numbers[1]) {
-      return `the ${label} field "${field}" has a range that ends before it starts`;
-    }
-    if (match[3] !== undefined && Number(match[3]) < 1) {
-      return `the ${label} field "${field}" has a step below 1`;
-    }
-  }
-  return undefined;
-}
-
-/** A cron expression with single spaces between its fields (`0  9 * * *` is the schedule `0 9 * * *`). */
-export const normalizeCron = (value: string): string => value.trim().split(/\s+/).join(" ");
-
-/** A 5-field cron expression (minute hour day-of-month month day-of-week), numbers only. */
-export const checkCron: Check<string> = (value) => {
-  const fields = value.trim().split(/\s+/);
-  const problem =
-    fields.length !== 5
-      ? `it has ${fields.length} field(s)`
-      : fields.map((field, i) => cronFieldProblem(field, cronFields[i])).find((p) => p !== undefined);
-  return problem === undefined
-    ? undefined
-    : `"${value}" is not a valid cron schedule: ${problem}. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * *", or "${continuousSchedule}" to stay online.`;
-};
-
-const durationPattern =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/** Seconds in an ISO 8601 duration (years = 365 days, months = 30 days), or undefined when malformed. */
-export function durationSeconds(value: string): number | undefined {
-  const match = durationPattern.exec(value);
-  if (!match || value === "P" || value.endsWith("T")) {
-    return undefined;
-  }
-  const units = [365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1];
-  return units.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * unit, 0);
-}
 
 /** An ISO 8601 duration between `min` and `max` (both ISO 8601 too). */
 export function checkDurationWithin(min: string, max: string): Check<string> {

@@ -1,12 +1,59 @@
 /**
- * Occurrences of a connected registry's sync schedule: the 5-field cron expression ACR takes
- * (`parent.syncProperties.schedule`, checked by `checkCron` in connectedRegistryChecks.ts), evaluated in UTC.
+ * A connected registry's sync schedule: the 5-field cron expression ACR takes (`parent.syncProperties.schedule`),
+ * its check ({@link checkCron}) and its occurrences, evaluated in UTC. Free of the Pulumi SDK: `fleet status` judges
+ * sync ages with it without loading the SDK.
  *
  * Fields: minute hour day-of-month month day-of-week (0 = Sunday; 7 is Sunday too, as in Vixie cron). Each is `*`,
  * a number, a range `a-b`, a step `*\/n` or `a-b/n`, or a list of those. As in Vixie cron, when both day fields are
  * restricted a day matches either of them; when one is `*`, only the other decides.
  */
-import { checkCron, continuousSchedule, normalizeCron } from "./connectedRegistryChecks";
+import type { Check } from "./validation";
+
+/** The schedule that means "always online, sync every minute". */
+export const continuousSchedule = "* * * * *";
+
+const cronFields: [string, number, number][] = [
+  ["minute", 0, 59],
+  ["hour", 0, 23],
+  ["day of month", 1, 31],
+  ["month", 1, 12],
+  ["day of week", 0, 6],
+];
+
+function cronFieldProblem(field: string, [label, min, max]: [string, number, number]): string | undefined {
+  for (const part of field.split(",")) {
+    const match = /^(?:\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) {
+      return `the ${label} field "${field}" is not "*", a number, a range "a-b", a step "*/n" or a list of those`;
+    }
+    const numbers = [match[1], match[2]].filter((n) => n !== undefined).map(Number);
+    if (numbers.some((n) => n < min || n > max)) {
+      return `the ${label} field "${field}" is outside ${min}-${max}`;
+    }
+    if (numbers.length === 2 && numbers[0] > numbers[1]) {
+      return `the ${label} field "${field}" has a range that ends before it starts`;
+    }
+    if (match[3] !== undefined && Number(match[3]) < 1) {
+      return `the ${label} field "${field}" has a step below 1`;
+    }
+  }
+  return undefined;
+}
+
+/** A cron expression with single spaces between its fields (`0  9 * * *` is the schedule `0 9 * * *`). */
+export const normalizeCron = (value: string): string => value.trim().split(/\s+/).join(" ");
+
+/** A 5-field cron expression (minute hour day-of-month month day-of-week), numbers only. */
+export const checkCron: Check<string> = (value) => {
+  const fields = value.trim().split(/\s+/);
+  const problem =
+    fields.length !== 5
+      ? `it has ${fields.length} field(s)`
+      : fields.map((field, i) => cronFieldProblem(field, cronFields[i])).find((p) => p !== undefined);
+  return problem === undefined
+    ? undefined
+    : `"${value}" is not a valid cron schedule: ${problem}. Use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * *", or "${continuousSchedule}" to stay online.`;
+};
 
 /** A parsed schedule: the allowed values of each field. */
 export interface CronSchedule {

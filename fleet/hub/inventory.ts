@@ -7,9 +7,9 @@
  * values themselves (name rules, repository names, schedules…) are checked by the components, which name the
  * offending argument.
  */
-import { ClusterType } from "../../components/connectedRegistryExtension";
+import type { ClusterType } from "../../components/connectedRegistryExtension";
 import { suggestion } from "../../components/lib/suggestion";
-import {
+import type {
   ConnectedRegistryLogLevel,
   ConnectedRegistryMode,
   ParentEndpointProtocol,
@@ -151,17 +151,32 @@ function stringList(path: string, value: unknown): string[] | undefined {
   return value.map((item, i) => string(`${path}[${i}]`, item, true)!);
 }
 
-function enumValue<E extends string>(path: string, value: unknown, values: Record<string, E>): E | undefined {
+/**
+ * The values of the components' enums the inventory takes, in their declaration order. Written out here, each list
+ * checked against its enum by the compiler (a missing or an extra value does not compile), rather than imported:
+ * the component modules load the Pulumi SDK, and `fleet status` reads the inventory without loading it.
+ */
+const enumValues = {
+  mode: Object.keys({ ReadOnly: 0, ReadWrite: 0 } satisfies Record<`${ConnectedRegistryMode}`, 0>),
+  endpointProtocol: Object.keys({ https: 0, http: 0 } satisfies Record<`${ParentEndpointProtocol}`, 0>),
+  logLevel: Object.keys({ Debug: 0, Information: 0, Warning: 0, Error: 0, None: 0 } satisfies Record<
+    `${ConnectedRegistryLogLevel}`,
+    0
+  >),
+  clusterType: Object.keys({ ConnectedClusters: 0, ManagedClusters: 0 } satisfies Record<`${ClusterType}`, 0>),
+  wave: Object.values(FleetWave),
+};
+
+function enumValue<E extends string>(path: string, value: unknown, allowed: readonly string[]): E | undefined {
   const text = string(path, value, false);
   if (text === undefined) {
     return undefined;
   }
-  const allowed = Object.values(values);
   const match = allowed.find((v) => v.toLowerCase() === text.toLowerCase());
   if (match === undefined) {
     throw new InventoryError(path, `is "${text}"; use one of ${allowed.join(", ")}.`);
   }
-  return match;
+  return match as E;
 }
 
 function firstDuplicateIndex(values: readonly string[]): number | undefined {
@@ -214,19 +229,27 @@ function parseSite(raw: unknown, index: number, registries: readonly string[]): 
     name,
     registry,
     parent: string(`${path}.parent`, raw.parent, false),
-    mode: enumValue(`${path}.mode`, raw.mode, ConnectedRegistryMode) ?? ConnectedRegistryMode.ReadOnly,
+    mode:
+      enumValue<ConnectedRegistryMode>(`${path}.mode`, raw.mode, enumValues.mode) ??
+      ("ReadOnly" as ConnectedRegistryMode),
     repositories,
     clients,
     gatewayEndpoint: string(`${path}.gatewayEndpoint`, raw.gatewayEndpoint, false),
-    endpointProtocol: enumValue(`${path}.endpointProtocol`, raw.endpointProtocol, ParentEndpointProtocol),
+    endpointProtocol: enumValue<ParentEndpointProtocol>(
+      `${path}.endpointProtocol`,
+      raw.endpointProtocol,
+      enumValues.endpointProtocol,
+    ),
     syncSchedule: string(`${path}.syncSchedule`, raw.syncSchedule, false),
     syncWindow: string(`${path}.syncWindow`, raw.syncWindow, false),
     messageTtl: string(`${path}.messageTtl`, raw.messageTtl, false),
-    logLevel: enumValue(`${path}.logLevel`, raw.logLevel, ConnectedRegistryLogLevel),
+    logLevel: enumValue<ConnectedRegistryLogLevel>(`${path}.logLevel`, raw.logLevel, enumValues.logLevel),
     clusterName: string(`${path}.clusterName`, raw.clusterName, true)!,
     clusterResourceGroupName: string(`${path}.clusterResourceGroupName`, raw.clusterResourceGroupName, false),
-    clusterType: enumValue(`${path}.clusterType`, raw.clusterType, ClusterType) ?? ClusterType.ConnectedClusters,
-    wave: enumValue(`${path}.wave`, raw.wave, FleetWave) ?? FleetWave.Rest,
+    clusterType:
+      enumValue<ClusterType>(`${path}.clusterType`, raw.clusterType, enumValues.clusterType) ??
+      ("ConnectedClusters" as ClusterType),
+    wave: enumValue<FleetWave>(`${path}.wave`, raw.wave, enumValues.wave) ?? FleetWave.Rest,
     releaseTrain: string(`${path}.releaseTrain`, raw.releaseTrain, false) ?? DEFAULT_RELEASE_TRAIN,
     extensionVersion: string(`${path}.extensionVersion`, raw.extensionVersion, false),
   };

@@ -3,7 +3,7 @@
  * Online/Syncing, extension not Succeeded, sync older than its deadline, release train or version other than the
  * hub wants, status details, read failures) and whether the findings are complete (`unknown` when not).
  */
-import { durationSeconds } from "../../components/lib/connectedRegistryChecks";
+import { durationSeconds } from "../../components/lib/duration";
 import { isContinuous, parseCron, previousOccurrences } from "../../components/lib/cron";
 import type { ReadFailure } from "./arm";
 import type { Document, ReasonCode, SiteStatus, StatusSite } from "./model";

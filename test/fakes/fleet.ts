@@ -63,15 +63,27 @@ export interface FakeThrottle {
 
 /**
  * Serves the sites' connected registries and extensions, optionally throttled; returns the most requests in flight
- * at once and the count of 429s answered.
+ * at once (to all sites, or to the named ones: runs that query other sites at the same time do not count) and the
+ * count of 429s answered.
  */
 export function addFakeFleet(
   fake: FakeAzure,
   sites: readonly FakeFleetSite[],
   throttle?: FakeThrottle,
-): { maxInFlight(): number; throttled(): number } {
-  let inFlight = 0;
-  let maxInFlight = 0;
+): { maxInFlight(siteNames?: readonly string[]): number; throttled(): number } {
+  // Every request's start (+1) and end (-1), by site, in order: the peak of any set of sites is replayed from it.
+  const inFlight: { site: string; delta: 1 | -1 }[] = [];
+  const maxInFlight = (siteNames?: readonly string[]): number => {
+    let now = 0;
+    let max = 0;
+    for (const { site, delta } of inFlight) {
+      if (siteNames === undefined || siteNames.includes(site)) {
+        now += delta;
+        max = Math.max(max, now);
+      }
+    }
+    return max;
+  };
   let throttled = 0;
   let tokens = throttle?.bucket ?? 0;
   let refilledAt = Date.now();
@@ -99,15 +111,15 @@ export function addFakeFleet(
         body: { error: { code: "TooManyRequests", message: "The request is being throttled." } },
       };
     }
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
+    const name = site?.name ?? "";
+    inFlight.push({ site: name, delta: 1 });
     try {
       if (site?.delayMs) {
         await new Promise((resolve) => setTimeout(resolve, site.delayMs).unref());
       }
       return answer();
     } finally {
-      inFlight--;
+      inFlight.push({ site: name, delta: -1 });
     }
   };
   fake.route(
@@ -195,5 +207,5 @@ export function addFakeFleet(
       );
     },
   );
-  return { maxInFlight: () => maxInFlight, throttled: () => throttled };
+  return { maxInFlight, throttled: () => throttled };
 }
