@@ -22,7 +22,6 @@
  */
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOutputRules } from "./tlsDouble";
 
 /** The subscription every mocked ARM id lives in. */
 export const SUBSCRIPTION_ID = "8f2b1d6e-3c4a-4e5f-9a7b-1c2d3e4f5a6b";
@@ -64,6 +63,29 @@ export type OutputRule = (args: pulumi.runtime.MockResourceArgs, cloud: MockClou
 export interface RuleResult {
   id?: string;
   state?: Record<string, any>;
+}
+
+/** The four `@pulumi/tls` types the double in tlsDouble.ts answers (`tlsOutputRules` there). */
+const tlsTypes = [
+  "tls:index/privateKey:PrivateKey",
+  "tls:index/selfSignedCert:SelfSignedCert",
+  "tls:index/certRequest:CertRequest",
+  "tls:index/locallySignedCert:LocallySignedCert",
+];
+
+/**
+ * The tls double's rule for `type`, loaded at the first tls registration: the double and @peculiar/x509 take
+ * ~0.3 s to load, and most test files (and the scenario processes) create no certificate.
+ */
+function tlsRule(type: string): OutputRule {
+  return (args) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { tlsOutputRules } = require("./tlsDouble") as typeof import("./tlsDouble");
+    if (Object.keys(tlsOutputRules).sort().join() !== [...tlsTypes].sort().join()) {
+      throw new Error(`mocks.ts tlsTypes differ from the rules of tlsDouble.ts: ${Object.keys(tlsOutputRules)}`);
+    }
+    return tlsOutputRules[type](args);
+  };
 }
 
 const armPrefix = (resourceGroupName: string) =>
@@ -248,7 +270,7 @@ export const defaultOutputRules: Record<string, OutputRule> = {
     },
   }),
   // @pulumi/tls: real keys and X.509 certificates (see tlsDouble.ts).
-  ...tlsOutputRules,
+  ...Object.fromEntries(tlsTypes.map((type) => [type, tlsRule(type)])),
   "pulumi-nodejs:dynamic/edge-registry:ConnectedRegistryDeactivation": ({ inputs }) => ({
     id: `${registryArmId(inputs.resourceGroupName, inputs.registryName)}/connectedRegistries/${inputs.connectedRegistryName}/deactivation`,
   }),
