@@ -416,6 +416,7 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
 
 installMocks();
 skipUnreadPromiseStacks();
+skipUnreadSourcePositions();
 
 /**
  * Keeps the SDK from rendering a stack trace for every promise it tracks when nothing will read it.
@@ -445,6 +446,16 @@ function skipUnreadPromiseStacks(): void {
       Error.stackTraceLimit = limit;
     }
   };
+}
+
+/**
+ * Keeps the SDK from rendering every resource's whole stack (`Resource.callsites`) for the registration request's
+ * `sourcePosition` and `stackTrace`: the mock monitor (runtime/mocks.js) reads neither, and under jest each such
+ * stack, unbounded, goes through jest's source-map formatter (~0.3 s of a component test file). The requests the
+ * mocks see carry no position; everything they record is unchanged.
+ */
+function skipUnreadSourcePositions(): void {
+  (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites = () => [];
 }
 
 /** Clears what was recorded (call in `beforeEach`). */
