@@ -20,6 +20,7 @@
  * });
  * ```
  */
+import "./lazyArborist";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
