@@ -3,9 +3,6 @@
  * --generate-password 1` produce (platform-facts §1-2), the connection string, secrecy, and the
  * construction-time errors for bad input.
  */
-import { execFile } from "node:child_process";
-import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import {
   cloud,
   constructionError,
@@ -16,6 +13,9 @@ import {
   SUBSCRIPTION_ID,
   unwrap,
 } from "./harness/mocks";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import {
   ConnectedRegistry,
   ConnectedRegistryArgs,

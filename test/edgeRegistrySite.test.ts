@@ -4,7 +4,7 @@
  * cluster IP into the workload image) and the site's own validation.
  */
 import { cloud, constructionError, isSecret, resetCloud, settle, SUBSCRIPTION_ID, unwrap } from "./harness/mocks";
-import { revealSecrets } from "./harness/plainState";
+import { revealSecrets } from "./harness/secrets";
 import {
   ClusterType,
   ConnectedRegistryMode,

@@ -17,10 +17,8 @@ let violations: Violation[];
 beforeAll(async () => {
   resetCloud();
   ({ violations } = await evaluateWithPolicies(() => {
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      program = require("../examples/landing-zone/index.ts");
-    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require("../examples/landing-zone/index.ts");
   }));
   await settle();
 }, 60000);

@@ -7,10 +7,10 @@
  * - every input, output or type property whose name says it holds a credential (password, private key,
  *   connection string, credentials) is marked.
  */
+import { cloud, settle, SUBSCRIPTION_ID } from "./harness/mocks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { cloud, settle, SUBSCRIPTION_ID } from "./harness/mocks";
 import { opensslSelfSigned } from "./harness/certificates";
 import { isSecretValue } from "./harness/secrets";
 import * as components from "../components";

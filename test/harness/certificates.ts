@@ -2,15 +2,22 @@
  * Test certificates made outside the code under test: by openssl, exactly as the seeds make their
  * bring-your-own certificate, and (for dates openssl 3.0 cannot set, e.g. already expired) by @peculiar/x509.
  */
-import "reflect-metadata";
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(crypto.webcrypto as crypto.webcrypto.Crypto);
+/** @peculiar/x509, loaded on first use: most importers only call openssl (it takes ~0.2 s to load). */
+function peculiar(): typeof X509 {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require("reflect-metadata");
+  const x509 = require("@peculiar/x509") as typeof X509;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  x509.cryptoProvider.set(crypto.webcrypto as crypto.webcrypto.Crypto);
+  return x509;
+}
 
 /** A certificate and its key, as PEM. */
 export interface TestCertificate {
@@ -43,6 +50,7 @@ export function opensslSelfSigned(san: string, days = 365, extraArgs: string[] =
 
 /** A self-signed certificate for `ip` that expired on 2021-01-01. */
 export async function expiredSelfSigned(ip: string): Promise<TestCertificate> {
+  const x509 = peculiar();
   const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
   const keys = (await crypto.webcrypto.subtle.generateKey(algorithm, true, [
     "sign",

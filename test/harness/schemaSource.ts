@@ -76,19 +76,16 @@ function isComponentClass(node: ts.ClassDeclaration): boolean {
   );
 }
 
-/** Reads every component and type under `componentsDir` (the program of its `index.ts`). */
-export function readSourceFacts(componentsDir: string, compilerOptions: ts.CompilerOptions = {}): SourceFacts {
-  const program = ts.createProgram([path.join(componentsDir, "index.ts")], {
-    ...compilerOptions,
-    noEmit: true,
-    skipLibCheck: true,
-  });
+/**
+ * Reads every component and type of the package under `componentsDir` (what its `index.ts` reaches) from the schema
+ * generator's own TypeScript program (test/schema.test.ts takes it from the generator, so the sources and their
+ * dependencies' declarations are parsed and bound once).
+ */
+export function readSourceFacts(componentsDir: string, program: ts.Program): SourceFacts {
   const checker = program.getTypeChecker();
   const components: Record<string, ShapeFacts> = {};
   const types: Record<string, ShapeFacts> = {};
-  const within = path.resolve(componentsDir) + path.sep;
-  for (const file of program.getSourceFiles()) {
-    if (!path.resolve(file.fileName).startsWith(within)) continue;
+  for (const file of reachableSources(program, componentsDir)) {
     for (const statement of file.statements) {
       if (ts.isClassDeclaration(statement) && statement.name && isComponentClass(statement)) {
         const outputs: Record<string, DeclarationFacts> = {};
@@ -114,6 +111,32 @@ export function readSourceFacts(componentsDir: string, compilerOptions: ts.Compi
     }
   }
   return { components, types };
+}
+
+/**
+ * The files of `program` under `componentsDir` that its `index.ts` reaches through imports and re-exports, in the
+ * program's order: the package's sources (the generator's program holds every file under the folder).
+ */
+function reachableSources(program: ts.Program, componentsDir: string): ts.SourceFile[] {
+  const within = path.resolve(componentsDir) + path.sep;
+  const options = program.getCompilerOptions();
+  const reached = new Set<string>();
+  const pending = [path.join(componentsDir, "index.ts")];
+  for (let fileName = pending.pop(); fileName !== undefined; fileName = pending.pop()) {
+    const file = program.getSourceFile(fileName);
+    if (file === undefined || reached.has(file.fileName)) continue;
+    reached.add(file.fileName);
+    for (const statement of file.statements) {
+      const specifier =
+        (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier;
+      if (!specifier || !ts.isStringLiteral(specifier)) continue;
+      const resolved = ts.resolveModuleName(specifier.text, file.fileName, options, ts.sys).resolvedModule;
+      if (resolved && path.resolve(resolved.resolvedFileName).startsWith(within)) {
+        pending.push(resolved.resolvedFileName);
+      }
+    }
+  }
+  return program.getSourceFiles().filter((file) => reached.has(file.fileName));
 }
 
 /** A declaration's own description fact (a `@secret` on a class or interface as a whole means nothing). */
