@@ -337,15 +337,6 @@ describe(".github/workflows/fleet.yml", () => {
     }
   });
 
-  // The slow child processes of this block (the `sites` job's script on two inventories, two batch scripts) are
-  // independent of each other: the beforeAll below starts them together, and each test awaits the run it asserts on.
-
-  /** `start()` the first time it is called; the same promise after that. */
-  function startedOnce<T>(start: () => Promise<T>): () => Promise<T> {
-    let started: Promise<T> | undefined;
-    return () => (started ??= start());
-  }
-
   /** Runs the `sites` job's script as the runner would (bash -e, GITHUB_OUTPUT), on the given inventory. */
   async function runSitesJob(
     inventory: string,
@@ -373,43 +364,6 @@ describe(".github/workflows/fleet.yml", () => {
     return { code: result.status ?? -1, stderr: result.stderr, outputs };
   }
 
-  const names600 = Array.from({ length: 600 }, (_, i) => `site${String(i + 1).padStart(4, "0")}`);
-  /** The sites job on an inventory of 600 sites in 12 registries, two of them in the canary wave. */
-  const sitesJob600 = startedOnce(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-600-"));
-    const inventory = path.join(dir, "Pulumi.prod.yaml");
-    const registries = Array.from({ length: 12 }, (_, i) => `fleetacr${i + 1}`);
-    const lines = names600.map(
-      (name, i) =>
-        `    - { name: ${name}, registry: ${registries[Math.floor(i / 50)]}, repositories: [hello-world], clusterName: ${name}-arc${
-          i === 7 || i === 300 ? ", wave: canary" : ""
-        } }`,
-    );
-    fs.writeFileSync(
-      inventory,
-      [
-        "config:",
-        "  edge-registry-hub:resourceGroupName: fleet-rg",
-        `  edge-registry-hub:registries: [${registries.join(", ")}]`,
-        "  edge-registry-hub:sites:",
-        ...lines,
-        "",
-      ].join("\n"),
-    );
-    return runSitesJob(inventory);
-  });
-
-  /** The sites job on an inventory with a misspelt key. */
-  const sitesJobBadInventory = startedOnce(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-bad-"));
-    const inventory = path.join(dir, "Pulumi.prod.yaml");
-    fs.writeFileSync(
-      inventory,
-      "config:\n  edge-registry-hub:resourceGroupName: rg\n  edge-registry-hub:registries: [acr1]\n  edge-registry-hub:sites:\n    - { name: s1234, repositries: [x], clusterName: c }\n",
-    );
-    return runSitesJob(inventory);
-  });
-
   /** A `pulumi` on PATH that logs its calls, takes 1 s per up, and fails the up of sites named bad*. */
   async function runBatch(action: string, sites: string[], parallel: string) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-batch-"));
@@ -434,16 +388,18 @@ describe(".github/workflows/fleet.yml", () => {
     return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
   }
 
-  const upBatch = startedOnce(() => runBatch("up", ["s1", "s2", "bad3", "s4", "s5", "s6"], "2"));
-  const previewBatch = startedOnce(() => runBatch("preview", ["s1", "s2", "s3"], "3"));
+  // The two batch runs mostly wait (1 s per recorded pulumi up or preview): started here, they overlap the sites
+  // job runs below; their tests await them.
+  let upBatch: ReturnType<typeof runBatch>;
+  let previewBatch: ReturnType<typeof runBatch>;
   beforeAll(() => {
-    for (const start of [sitesJob600, sitesJobBadInventory, upBatch, previewBatch]) {
-      start().catch(() => undefined); // a rejection fails the test that awaits it
-    }
+    upBatch = runBatch("up", ["s1", "s2", "bad3", "s4", "s5", "s6"], "2");
+    previewBatch = runBatch("preview", ["s1", "s2", "s3"], "3");
+    for (const run of [upBatch, previewBatch]) run.catch(() => undefined); // a rejection fails the test awaiting it
   });
 
   describe("the matrices for 600 sites, expanded from `fleet stacks` as the workflow computes them", () => {
-    const names = names600;
+    const names = Array.from({ length: 600 }, (_, i) => `site${String(i + 1).padStart(4, "0")}`);
     let outputs: { [name: string]: string };
     /** The matrix a job gets: its `${{ fromJSON(needs.sites.outputs.X) }}` with the sites job's output X. */
     const matrixOf = (job: string) => {
@@ -453,7 +409,27 @@ describe(".github/workflows/fleet.yml", () => {
     };
     const sitesOf = (job: string) => matrixOf(job).include.flatMap((entry) => entry.sites.split(" "));
     beforeAll(async () => {
-      const run = await sitesJob600();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-600-"));
+      const inventory = path.join(dir, "Pulumi.prod.yaml");
+      const registries = Array.from({ length: 12 }, (_, i) => `fleetacr${i + 1}`);
+      const lines = names.map(
+        (name, i) =>
+          `    - { name: ${name}, registry: ${registries[Math.floor(i / 50)]}, repositories: [hello-world], clusterName: ${name}-arc${
+            i === 7 || i === 300 ? ", wave: canary" : ""
+          } }`,
+      );
+      fs.writeFileSync(
+        inventory,
+        [
+          "config:",
+          "  edge-registry-hub:resourceGroupName: fleet-rg",
+          `  edge-registry-hub:registries: [${registries.join(", ")}]`,
+          "  edge-registry-hub:sites:",
+          ...lines,
+          "",
+        ].join("\n"),
+      );
+      const run = await runSitesJob(inventory);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       outputs = run.outputs;
@@ -495,7 +471,13 @@ describe(".github/workflows/fleet.yml", () => {
   });
 
   it("a bad inventory fails the sites job with the inventory's message", async () => {
-    const run = await sitesJobBadInventory();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-bad-"));
+    const inventory = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(
+      inventory,
+      "config:\n  edge-registry-hub:resourceGroupName: rg\n  edge-registry-hub:registries: [acr1]\n  edge-registry-hub:sites:\n    - { name: s1234, repositries: [x], clusterName: c }\n",
+    );
+    const run = await runSitesJob(inventory);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
     expect(run.outputs).toEqual({});
@@ -519,7 +501,7 @@ describe(".github/workflows/fleet.yml", () => {
 
     it("creates each stack, runs at most PARALLEL ups, and lets running ups finish when one fails", async () => {
       const sites = ["s1", "s2", "bad3", "s4", "s5", "s6"];
-      const run = await upBatch();
+      const run = await upBatch;
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("error: pulumi up failed for 1 of 6 sites: bad3");
       for (const site of sites) {
@@ -533,7 +515,7 @@ describe(".github/workflows/fleet.yml", () => {
     }, 60_000);
 
     it("previews a batch and exits 0 when every preview succeeds", async () => {
-      const run = await previewBatch();
+      const run = await previewBatch;
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("pulumi preview succeeded for 3 sites.");
       expect(run.calls.filter((c) => /^end \d+ preview --stack/.test(c)).length).toBe(3);
