@@ -209,7 +209,7 @@ describe("the installer script, run by a real shell", () => {
   it.concurrent("stays not ready, saying why, while containerd does not read the hosts directory", async () => {
     const { target, config, probe, start } = node();
     fs.writeFileSync(path.join(config, "config.toml"), 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n');
-    start();
+    const pod = start();
     expect(await until(() => fs.existsSync(path.join(target, "hosts.toml")))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await probe()).toBe(
@@ -219,6 +219,7 @@ describe("the installer script, run by a real shell", () => {
     );
     fs.rmSync(path.join(config, "config.toml"));
     expect(await probe()).toMatch(/^containerd does not read \/etc\/containerd\/certs\.d: no config\.toml/);
+    pod.child.kill("SIGKILL"); // done with this node (the other tests still run)
   });
 
   it.concurrent(
@@ -237,6 +238,7 @@ describe("the installer script, run by a real shell", () => {
       expect(await until(readyOnceInstalled)).toBe(true);
       expect(exited).toBe(false);
       expect(read("ca.crt")).toBe(certs.ca);
+      pod.child.kill("SIGKILL"); // done with this node (the other tests still run)
     },
   );
 
@@ -429,5 +431,6 @@ for file in sys.argv[1:]:
     const result = live(`/proc/${holder.pid}/cwd`);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("was removed on the node (k3s/RKE2 restart): restarting to mount it again");
+    holder.kill("SIGKILL");
   });
 });
