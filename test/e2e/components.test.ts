@@ -201,29 +201,30 @@ describeE2e("e2e: component outputs against docker-registry, containerd and skop
       privateKeyPem: await unwrap(mismatched.privateKeyPem),
     };
     const users = { [USER]: PASSWORD };
+    // Independent set-ups run together: the node trust installs (each its own node directory) with the first
+    // registry, containerd and the image; then the other two registries (sharing the first one's storage) with the
+    // push of the image.
     const [first, ctr, built] = await Promise.all([
       startRegistry(h, "registry-generated", { address: GENERATED_IP, ...served[GENERATED_IP], users }),
       startContainerd(h),
       buildOciImage(h, "image", "1.0", { hello: "hello from a connected registry\n" }),
+      installNodeTrust("trust-generated", GENERATED_IP),
+      installNodeTrust("trust-mismatch", MISMATCH_IP),
+      installNodeTrust("trust-byoc", BYOC_IP),
     ]);
     registries[GENERATED_IP] = first;
     containerd = ctr;
     image = built;
     const storageDir = first.storageDir;
-    for (const ip of [BYOC_IP, MISMATCH_IP]) {
-      registries[ip] = await startRegistry(h, `registry-${ip}`, { address: ip, ...served[ip], users, storageDir });
-    }
-    await skopeoPush(h, image.layoutDir, image.tag, ref(GENERATED_IP), {
-      certDir: certDir(h, "push", caPems[GENERATED_IP]),
-      creds: `${USER}:${PASSWORD}`,
-    });
-    for (const [name, ip] of [
-      ["trust-generated", GENERATED_IP],
-      ["trust-mismatch", MISMATCH_IP],
-      ["trust-byoc", BYOC_IP],
-    ]) {
-      await installNodeTrust(name, ip);
-    }
+    await Promise.all([
+      ...[BYOC_IP, MISMATCH_IP].map(async (ip) => {
+        registries[ip] = await startRegistry(h, `registry-${ip}`, { address: ip, ...served[ip], users, storageDir });
+      }),
+      skopeoPush(h, image.layoutDir, image.tag, ref(GENERATED_IP), {
+        certDir: certDir(h, "push", caPems[GENERATED_IP]),
+        creds: `${USER}:${PASSWORD}`,
+      }),
+    ]);
   }, 110_000);
 
   afterAll(async () => {
