@@ -20,7 +20,7 @@ import { Check, inputError, knownValue, oneOf, validateKnown, validateWhenKnown 
 const ROOT_REASON = "writes containerd's root-owned hosts directory on the node";
 
 /**
- * The default installer image: BusyBox 1.36.1 (sh, cmp, cp, mv, sleep; about 2 MB), pinned by the digest
+ * The default installer image: BusyBox 1.36.1 (sh, awk, cmp, cp, mv, rm, mkdir, touch, stat, date, sleep; about 2 MB), pinned by the digest
  * of its multi-architecture index on Docker Hub as many public projects pin it. Mirror it into your own
  * registry for air-gapped clusters and pass `image`.
  */
@@ -128,8 +128,9 @@ export interface NodeRegistryTrustArgs {
    */
   readonly removeOnDelete?: pulumi.Input<boolean>;
   /**
-   * Installer image: anything with a POSIX `sh`, `cmp`, `cp`, `mv` and `sleep`. Default BusyBox 1.36.1
-   * pinned by digest (`DEFAULT_NODE_TRUST_IMAGE`); pass a mirrored copy for clusters without Docker Hub access.
+   * Installer image: anything with a POSIX `sh`, `awk`, `cmp`, `cp`, `mv`, `rm`, `mkdir`, `touch`, `stat`, `date`
+   * and `sleep`. Default BusyBox 1.36.1 pinned by digest (`DEFAULT_NODE_TRUST_IMAGE`); pass a mirrored copy for
+   * clusters without Docker Hub access.
    */
   readonly image?: pulumi.Input<string>;
   /** How often (seconds, 5-86400) the installer re-checks the node files and re-copies them if they differ. Default 60. */
