@@ -18,6 +18,17 @@ import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
 import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs, readPlan } from "./program";
 import { unknownSecretConfig } from "./secrets";
+import { skipUnreadPromiseStacks, skipUnreadSourcePositions } from "./mockRuntime";
+
+let unreadStacksSkipped = false;
+/** The SDK's per-resource and per-promise stacks, which the mock monitor never reads (plan/mockRuntime.ts), off. */
+function skipUnreadStacks(): void {
+  if (!unreadStacksSkipped) {
+    unreadStacksSkipped = true;
+    skipUnreadPromiseStacks();
+    skipUnreadSourcePositions();
+  }
+}
 
 // The parts of the SDK's mock monitor and gRPC messages the plan hooks into (`@pulumi/pulumi/runtime/mocks`).
 interface Struct {
@@ -144,6 +155,7 @@ export async function evaluate(settings: ProgramSettings): Promise<PlannedResour
     call: () => ({}),
   };
   await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, true);
+  skipUnreadStacks();
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
   unknownSecretConfig(); // a secure: placeholder is never checked as the real value
   const monitor = runtimeSettings.getMonitor();

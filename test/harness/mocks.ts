@@ -23,6 +23,7 @@
 import "./lazyArborist";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { skipUnreadPromiseStacks, skipUnreadSourcePositions } from "../../plan/mockRuntime";
 
 /** The subscription every mocked ARM id lives in. */
 export const SUBSCRIPTION_ID = "8f2b1d6e-3c4a-4e5f-9a7b-1c2d3e4f5a6b";
@@ -418,46 +419,6 @@ export function installMocks(options: { preview?: boolean; project?: string; sta
 installMocks();
 skipUnreadPromiseStacks();
 skipUnreadSourcePositions();
-
-/**
- * Keeps the SDK from rendering a stack trace for every promise it tracks when nothing will read it.
- *
- * `debuggablePromise` (runtime/debuggable.js) stores `new Error().stack` on each registration's promises; the SDK
- * prints it only for leaked promises under `PULUMI_DEBUG_PROMISE_LEAKS`. Under jest every such stack goes through
- * jest's source-map formatter, which was the largest cost of the in-process component tests (e.g. 1.1 s of
- * test/connectedRegistry.test.ts's 7 s in the test process). Without that variable the stack is captured with no
- * frames; with it, in full as before. Nothing else changes: the same promise is tracked the same way.
- */
-function skipUnreadPromiseStacks(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-    debugPromiseLeaks: boolean;
-    debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T>;
-  };
-  const track = debuggable.debuggablePromise;
-  debuggable.debuggablePromise = (promise, context) => {
-    if (debuggable.debugPromiseLeaks) {
-      return track(promise, context);
-    }
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return track(promise, context);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-}
-
-/**
- * Keeps the SDK from rendering every resource's whole stack (`Resource.callsites`) for the registration request's
- * `sourcePosition` and `stackTrace`: the mock monitor (runtime/mocks.js) reads neither, and under jest each such
- * stack, unbounded, goes through jest's source-map formatter (~0.3 s of a component test file). The requests the
- * mocks see carry no position; everything they record is unchanged.
- */
-function skipUnreadSourcePositions(): void {
-  (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites = () => [];
-}
 
 /** Clears what was recorded (call in `beforeEach`). */
 export function resetCloud(): MockCloud {
