@@ -6,8 +6,9 @@
  *    the text is what the state's `__provider` input holds;
  * 2. a fresh `node node_modules/@pulumi/pulumi/cmd/dynamic-provider <engine address>` process (the
  *    `pulumi-resource-pulumi-nodejs` plugin) is started with the program's directory as cwd, an
- *    environment of our choosing only, `NODE_EXTRA_CA_CERTS` (the fake's CA) and the loopback-only
- *    preload; it prints its port;
+ *    environment of our choosing only, `NODE_EXTRA_CA_CERTS` (the fake's CA), the loopback-only
+ *    preload and test/harness/hostPreload.js (the SDK's `typescript` and arborist load on first use); it
+ *    prints its port;
  * 3. the test calls `Configure` (the stack config, namespaces kept, as the engine sends it) and then
  *    Check/Diff/Create/Read/Update/Delete over gRPC, passing `__provider` in the properties as the engine
  *    does: the dynamic provider `require`s that text (require-from-string) and calls the operation.
@@ -26,6 +27,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { HostLocator, loaderFor } from "../../components/operations/loader";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
+const hostPreload = path.join(__dirname, "hostPreload.js");
 const providerKey = "__provider";
 
 type Props = Record<string, unknown>;
@@ -138,6 +140,8 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
     [
       "-r",
       path.join(repoRoot, "test", "fakes", "loopbackOnly.js"),
+      "-r",
+      hostPreload,
       path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider"),
       options.engineAddress,
     ],

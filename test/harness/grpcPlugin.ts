@@ -189,9 +189,12 @@ export async function startPlugin(options: PluginOptions): Promise<Plugin> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "edge-registry-consumer-"));
   const runPlugin =
     options.runPlugin ?? path.join(options.packageDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+  // test/harness/hostPreload.js: the SDK's `typescript` and arborist load on first use (after any preload the
+  // caller passes in NODE_OPTIONS).
+  const nodeOptions = [options.env?.NODE_OPTIONS, `--require ${path.join(__dirname, "hostPreload.js")}`];
   const child = spawn(process.execPath, [runPlugin, options.packageDir, options.engineAddress], {
     cwd,
-    env: { PATH: process.env.PATH, ...options.env },
+    env: { PATH: process.env.PATH, ...options.env, NODE_OPTIONS: nodeOptions.filter(Boolean).join(" ") },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
