@@ -11,8 +11,8 @@
  *   authority key identifier, the CA's subject as issuer and the CSR's subject, key and SANs.
  *
  * Generating an RSA 4096 key takes a second or more, so keys are cached per (algorithm, size, logical
- * name) for the life of the process (slow RSA sizes also across test processes, see `sharedRsaKey`):
- * the same logical resource always gets the same key.
+ * name) for the life of the process: the same logical resource always gets the same key, two resources
+ * get two keys. RSA keys also come from a pool shared by the test processes (see `sharedRsaKey`).
  */
 import "reflect-metadata";
 import * as crypto from "node:crypto";
@@ -67,21 +67,27 @@ const curves: Record<string, { node: string; web: string }> = {
 
 const keyCache = new Map<string, crypto.KeyPairKeyObjectResult>();
 /**
- * RSA keys of 3072 bits and more take seconds to generate, so they are also kept (as test-only PKCS#8
- * files) in a directory shared by the test processes of this machine; a file that does not parse is
- * regenerated.
+ * RSA keys take a tenth of a second (2048 bits) to seconds (4096) to generate, so they come from a pool kept (as test-only PKCS#8
+ * files) in a directory shared by the test processes of this machine: a process's first logical name of a size
+ * gets the pool's key 0 of that size, its second name key 1, and so on (a name keeps its key for the life of the
+ * process, distinct names get distinct keys). A cold run generates as many keys of a size as one process uses
+ * (not one per name in the whole suite); a file that does not parse is regenerated.
  */
 const slowKeyDir = path.join(os.tmpdir(), "edge-registry-tls-double");
+/** How many slow keys of each size this process has handed out. */
+const slowKeysUsed = new Map<number, number>();
 
-function sharedRsaKey(cacheKey: string, bits: number): crypto.KeyPairKeyObjectResult {
-  const file = path.join(slowKeyDir, `${crypto.createHash("sha1").update(cacheKey).digest("hex")}.pem`);
+function sharedRsaKey(bits: number): crypto.KeyPairKeyObjectResult {
+  const index = slowKeysUsed.get(bits) ?? 0;
+  slowKeysUsed.set(bits, index + 1);
+  const file = path.join(slowKeyDir, `rsa-${bits}-${index}.pem`);
   try {
     const privateKey = crypto.createPrivateKey(fs.readFileSync(file, "utf8"));
     if (privateKey.asymmetricKeyDetails?.modulusLength === bits) {
       return { privateKey, publicKey: crypto.createPublicKey(privateKey) };
     }
   } catch {
-    // not cached yet (or unreadable): generate below
+    // not in the pool yet (or unreadable): generate below
   }
   const pair = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
   fs.mkdirSync(slowKeyDir, { recursive: true });
@@ -97,10 +103,7 @@ function cachedKeyPair(name: string, algorithm: string, rsaBits: number, ecdsaCu
   let pair = keyCache.get(cacheKey);
   if (!pair) {
     if (algorithm === "RSA") {
-      pair =
-        rsaBits >= 3072
-          ? sharedRsaKey(cacheKey, rsaBits)
-          : crypto.generateKeyPairSync("rsa", { modulusLength: rsaBits });
+      pair = sharedRsaKey(rsaBits);
     } else if (algorithm === "ECDSA") {
       const curve = curves[ecdsaCurve];
       if (!curve) {
