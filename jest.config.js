@@ -1,6 +1,7 @@
 /** Jest: swc transform (no type checking here: `npm run typecheck` does that), one project for all tests. */
 module.exports = {
-  testEnvironment: "node",
+  // jest's node environment, plus one `typescript` per worker (test/harness/environment.js).
+  testEnvironment: "<rootDir>/test/harness/environment.js",
   // The Pulumi SDK keeps its runtime state on a global store that its last promises still read after a file's
   // tests end; jest's soft-deletion of globals between files only produces warnings about it.
   testEnvironmentOptions: { globalsCleanup: "off" },
