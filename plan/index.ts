@@ -16,7 +16,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, compare, redactObject, treeOrder, urnKey } from "./model";
 import { renderText } from "./text";
 import { diffPlans, renderDiff } from "./diff";
-import { ProgramSettings, SECRET_PLACEHOLDER, loadProgram, missingStackHint, parseArgs, readPlan } from "./program";
+import {
+  ProgramSettings,
+  SECRET_PLACEHOLDER,
+  STACK_PLACEHOLDER,
+  loadProgram,
+  missingStackHint,
+  parseArgs,
+  readPlan,
+} from "./program";
 import { unknownSecretConfig } from "./secrets";
 import { skipUnreadPromiseStacks, skipUnreadSourcePositions } from "./mockRuntime";
 
@@ -257,7 +265,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The program's and the SDK's console output (`info: ...`) must not mix with the plan on stdout.
   const consoleLog = console.log;
   console.log = console.error;
-  let output: string | undefined;
+  /** Each planned stack's output, in the order given. */
+  const outputs: { stack: string; text: string }[] = [];
   let entry: string | undefined;
   let out: string | undefined;
   let hint = "";
@@ -269,7 +278,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     const stacks = [options.stack, ...(options.moreStacks ?? [])];
     const programs = stacks.map((stack) => loadProgram(path.resolve(base, options.programDir), stack));
     const previous = options.diff === undefined ? undefined : readPlan(path.resolve(base, options.diff));
-    const outputs: string[] = [];
     const loadedBefore = new Set(Object.keys(require.cache));
     for (const [index, settings] of programs.entries()) {
       if (index > 0) {
@@ -287,20 +295,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       if (previous !== undefined) {
         const heading = `Offline plan: ${settings.project} (${settings.stack})`;
-        outputs.push(renderDiff(heading, await diffPlans(previous, resources)));
+        outputs.push({ stack: settings.stack, text: renderDiff(heading, await diffPlans(previous, resources)) });
       } else if (options.json) {
-        outputs.push(
-          JSON.stringify(
-            resources.map((r) => ({ ...r, aliases: undefined })),
-            null,
-            2,
-          ) + "\n",
+        const text = JSON.stringify(
+          resources.map((r) => ({ ...r, aliases: undefined })),
+          null,
+          2,
         );
+        outputs.push({ stack: settings.stack, text: text + "\n" });
       } else {
-        outputs.push(renderText(settings.project, settings.stack, resources));
+        outputs.push({ stack: settings.stack, text: renderText(settings.project, settings.stack, resources) });
       }
     }
-    output = outputs.join("\n");
   } catch (error) {
     onError(error);
   } finally {
@@ -311,10 +317,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write([`${first}${hint}`, ...rest].join("\n") + "\n");
     return 1;
   }
-  if (out !== undefined) {
-    fs.writeFileSync(out, output ?? "");
+  if (out?.includes(STACK_PLACEHOLDER)) {
+    for (const { stack, text } of outputs) {
+      const file = out.split(STACK_PLACEHOLDER).join(stack);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    }
+  } else if (out !== undefined) {
+    fs.writeFileSync(out, outputs.map((o) => o.text).join("\n"));
   } else {
-    process.stdout.write(output ?? "");
+    process.stdout.write(outputs.map((o) => o.text).join("\n"));
   }
   return 0;
 }

@@ -16,6 +16,9 @@ export const yaml = (() => {
 /** What a program receives for a `secure:` config value (never a real secret: offline there is no key). */
 export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
 
+/** In `--out`, replaced by each stack's name: one output file per stack. */
+export const STACK_PLACEHOLDER = "{stack}";
+
 /** Command-line options. */
 export interface PlanOptions {
   programDir: string;
@@ -24,7 +27,10 @@ export interface PlanOptions {
   moreStacks?: string[];
   json: boolean;
   diff?: string;
-  /** Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). */
+  /**
+   * Write the output to this file instead of stdout (`npm run` prints its own banner on stdout). With `{stack}`
+   * in it, each stack's output goes to its own file, `{stack}` replaced by the stack's name.
+   */
   out?: string;
 }
 
@@ -66,8 +72,11 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
   if (options.json && options.diff !== undefined) {
     throw new Error(`--json and --diff cannot be combined; ${usage}`);
   }
-  if (options.json && options.moreStacks !== undefined) {
-    throw new Error(`--json plans one stack (a JSON plan is one list of resources); ${usage}`);
+  if (options.json && options.moreStacks !== undefined && !options.out?.includes(STACK_PLACEHOLDER)) {
+    throw new Error(
+      `--json with several --stack writes one plan file per stack (a JSON plan is one list of resources): ` +
+        `give --out a name with ${STACK_PLACEHOLDER} in it, e.g. --out plans/${STACK_PLACEHOLDER}.json; ${usage}`,
+    );
   }
   return options as PlanOptions;
 }

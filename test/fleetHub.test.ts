@@ -1,7 +1,8 @@
 /**
  * The hub program (fleet/hub): its example inventory → resources under mocks (a nested site included), its outputs
  * (secret half secret), config errors naming the key, and the offline plan's diff when a site is added or removed
- * (`npm run plan -- <dir> --json`, run as a child process, compared with `diffPlans`).
+ * (`npm run plan -- <dir> --stack … --json --out <dir>/{stack}.json`, one child process for the four stacks,
+ * compared with `diffPlans`).
  */
 import { cloud, resetCloud, settle, unwrap } from "./harness/mocks";
 import { execFile } from "node:child_process";
@@ -95,18 +96,23 @@ describe("config errors name the key", () => {
   });
 });
 
-/** Runs the offline plan of the hub with the given sites; returns its planned resources. */
-async function planWith(dir: string, stack: string, sites: unknown[]): Promise<PlannedResource[]> {
-  fs.writeFileSync(
-    path.join(dir, `Pulumi.${stack}.yaml`),
-    JSON.stringify({
-      config: {
-        "edge-registry-hub:resourceGroupName": "fleet-rg",
-        "edge-registry-hub:registries": ["fleetacr1"],
-        "edge-registry-hub:sites": sites,
-      },
-    }),
-  );
+/**
+ * Runs the offline plan of the hub once for several stacks, each with the given sites (`--json --out
+ * <dir>/{stack}.json`: one process, one plan file per stack); returns each stack's planned resources.
+ */
+async function planStacks(dir: string, stacks: Record<string, unknown[]>): Promise<PlannedResource[][]> {
+  for (const [stack, sites] of Object.entries(stacks)) {
+    fs.writeFileSync(
+      path.join(dir, `Pulumi.${stack}.yaml`),
+      JSON.stringify({
+        config: {
+          "edge-registry-hub:resourceGroupName": "fleet-rg",
+          "edge-registry-hub:registries": ["fleetacr1"],
+          "edge-registry-hub:sites": sites,
+        },
+      }),
+    );
+  }
   const env = { ...process.env };
   delete env.INIT_CWD;
   const args = [
@@ -114,16 +120,19 @@ async function planWith(dir: string, stack: string, sites: unknown[]): Promise<P
     path.join(repo, "bin", "register.js"),
     path.join(repo, "bin", "plan.ts"),
     dir,
-    "--stack",
-    stack,
+    ...Object.keys(stacks).flatMap((stack) => ["--stack", stack]),
     "--json",
+    "--out",
+    path.join(dir, "plans", "{stack}.json"),
   ];
-  const stdout = await new Promise<string>((resolve, reject) =>
+  await new Promise<void>((resolve, reject) =>
     execFile(process.execPath, args, { cwd: repo, env, maxBuffer: 64 << 20 }, (error, out, err) =>
-      error ? reject(new Error(`plan failed: ${err}${out}`)) : resolve(out),
+      error ? reject(new Error(`plan failed: ${err}${out}`)) : resolve(),
     ),
   );
-  return JSON.parse(stdout) as PlannedResource[];
+  return Object.keys(stacks).map(
+    (stack) => JSON.parse(fs.readFileSync(path.join(dir, "plans", `${stack}.json`), "utf8")) as PlannedResource[],
+  );
 }
 
 describe("adding or removing a site changes only that site's resources", () => {
@@ -146,12 +155,12 @@ describe("adding or removing a site changes only that site's resources", () => {
       path.join(dir, "Pulumi.yaml"),
       JSON.stringify({ name: "edge-registry-hub", runtime: "nodejs", main: path.join(hubDir, "index.ts") }),
     );
-    [before, added, removed, nested] = await Promise.all([
-      planWith(dir, "before", base),
-      planWith(dir, "added", [...base.slice(0, 2), s("store004"), base[2]]),
-      planWith(dir, "removed", [base[0], base[2]]),
-      planWith(dir, "nested", [...base, s("store001floor", { parent: "store001" })]),
-    ]);
+    [before, added, removed, nested] = await planStacks(dir, {
+      before: base,
+      added: [...base.slice(0, 2), s("store004"), base[2]],
+      removed: [base[0], base[2]],
+      nested: [...base, s("store001floor", { parent: "store001" })],
+    });
   }, 120_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -477,7 +477,17 @@ describe("plan helpers", () => {
       json: false,
       diff: "x",
     });
-    expect(() => parseArgs(["dir", "--stack", "a", "--stack", "b", "--json"])).toThrow(/--json plans one stack/);
+    // Several stacks as JSON: one plan file per stack, so --out must name where ({stack} in it).
+    const severalJson = /--json with several --stack writes one plan file per stack .* --out plans\/\{stack\}\.json/;
+    expect(() => parseArgs(["dir", "--stack", "a", "--stack", "b", "--json"])).toThrow(severalJson);
+    expect(() => parseArgs(["dir", "--stack", "a", "--stack", "b", "--json", "--out", "p.json"])).toThrow(severalJson);
+    expect(parseArgs(["dir", "--stack", "a", "--stack", "b", "--json", "--out", "p/{stack}.json"])).toEqual({
+      programDir: "dir",
+      stack: "a",
+      moreStacks: ["b"],
+      json: true,
+      out: "p/{stack}.json",
+    });
     expect(() => parseArgs(["dir", "other"])).toThrow(/unexpected argument other/);
   });
 });
