@@ -454,24 +454,23 @@ describe("passwordExpiry that has passed or is near: a warning naming the argume
 });
 
 describe("deploy-time checks gate the resources they protect", () => {
-  // Each scenario runs in its own process (test/harness/gateScenario.ts): a registration whose input failed
-  // rejects without a handler, which ends a real deployment with that error, and which jest would report
-  // against whatever test runs when it arrives.
+  // The scenarios run in a child process (test/harness/gateScenario.ts), one after the other: a registration
+  // whose input failed rejects without a handler, which ends a real deployment with that error, and which jest
+  // would report against whatever test runs when it arrives.
   type Outcome = { failures: string[]; resources: { type: string; name: string; inputs: Record<string, any> }[] };
-  const outcomes = new Map<string, Outcome>();
+  let outcomes: Record<string, Outcome>;
   beforeAll(async () => {
-    const run = (scenario: string) =>
-      new Promise<Outcome>((resolve, reject) =>
-        execFile(
-          process.execPath,
-          ["-r", "./bin/register.js", "test/harness/gateScenario.ts", scenario],
-          { cwd: path.resolve(__dirname, ".."), maxBuffer: 16 * 1024 * 1024 },
-          (error, stdout, stderr) =>
-            error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-        ),
-      );
     const scenarios = ["actions", "repositories", "name", "passing"];
-    (await Promise.all(scenarios.map(run))).forEach((outcome, i) => outcomes.set(scenarios[i], outcome));
+    outcomes = await new Promise<Record<string, Outcome>>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["-r", "./bin/register.js", "test/harness/gateScenario.ts", ...scenarios],
+        { cwd: path.resolve(__dirname, ".."), maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+      ),
+    );
+    expect(Object.keys(outcomes)).toEqual(scenarios);
   }, 120_000);
   const names = (outcome: Outcome, prefix: string) =>
     outcome.resources.filter((r) => r.name.startsWith(prefix)).map((r) => `${r.type} ${r.name}`);
@@ -485,7 +484,7 @@ describe("deploy-time checks gate the resources they protect", () => {
     ],
     ["name", "a client token named like the sync token (name known at deployment)", "clientTokens[0].name"],
   ])("%s: %s stops the client scope map, token and password", (scenario, _label, path) => {
-    const outcome = outcomes.get(scenario)!;
+    const outcome = outcomes[scenario];
     expect(outcome.failures.length).toBeGreaterThan(0);
     for (const failure of outcome.failures) {
       expect(failure).toContain(`${path}: `);
@@ -500,7 +499,7 @@ describe("deploy-time checks gate the resources they protect", () => {
   });
 
   it("passes the same values through when the checks pass", () => {
-    const outcome = outcomes.get("passing")!;
+    const outcome = outcomes.passing;
     expect(outcome.failures).toEqual([]);
     expect(names(outcome, "gated-client-")).toEqual([
       `${SCOPE_MAP} gated-client-pusher`,

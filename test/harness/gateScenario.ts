@@ -1,17 +1,20 @@
 /**
- * Child-process scenario for test/connectedRegistry.test.ts ("deploy-time checks gate the resources they
- * protect"): builds a ConnectedRegistry under the Pulumi mocks with a deploy-time (Output) value that fails a
- * check, and prints JSON `{ failures, resources }` — the errors the program would end with (registrations
- * whose inputs failed reject without a handler, as in a real deployment) and every registered resource.
+ * Child-process scenarios for test/connectedRegistry.test.ts ("deploy-time checks gate the resources they
+ * protect"): for each case named, builds a ConnectedRegistry under the Pulumi mocks with a deploy-time (Output)
+ * value that fails a check, and records `{ failures, resources }` — the errors the program would end with
+ * (registrations whose inputs failed reject without a handler, as in a real deployment) and every registered
+ * resource; prints JSON `{ <case>: { failures, resources } }`. The cases run one after the other: each one's
+ * registrations are all answered, and its rejections have arrived, before the next starts (mocks reset between).
  * A child process, because jest reports (or, after a test, crashes on) such rejections itself.
  *
- * Run: `node -r ./bin/register.js test/harness/gateScenario.ts <case>`.
+ * Run: `node -r ./bin/register.js test/harness/gateScenario.ts <case>...`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cloud, settle } from "./mocks";
+import { cloud, resetCloud, settle } from "./mocks";
 import { ConnectedRegistry, ConnectedRegistryArgs, ConnectedRegistryMode } from "../../components";
 
-const failures: string[] = [];
+/** The current case's unhandled rejections. */
+let failures: string[] = [];
 process.on("unhandledRejection", (reason) => failures.push(String(reason)));
 
 const base: ConnectedRegistryArgs = {
@@ -38,15 +41,22 @@ const cases: Record<string, Partial<ConnectedRegistryArgs>> = {
 };
 
 async function main(): Promise<void> {
-  new ConnectedRegistry("gated", { ...base, ...cases[process.argv[2]] });
-  await settle();
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  process.stdout.write(
-    JSON.stringify({
+  const outcomes: Record<string, unknown> = {};
+  for (const name of process.argv.slice(2)) {
+    if (!(name in cases)) {
+      throw new Error(`gateScenario: unknown case ${name} (cases: ${Object.keys(cases).join(", ")})`);
+    }
+    resetCloud();
+    failures = [];
+    new ConnectedRegistry("gated", { ...base, ...cases[name] });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    outcomes[name] = {
       failures,
       resources: cloud.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
-    }),
-  );
+    };
+  }
+  process.stdout.write(JSON.stringify(outcomes));
 }
 
 void main();
