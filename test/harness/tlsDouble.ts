@@ -67,20 +67,20 @@ const curves: Record<string, { node: string; web: string }> = {
 
 const keyCache = new Map<string, crypto.KeyPairKeyObjectResult>();
 /**
- * RSA keys take a tenth of a second (2048 bits) to seconds (4096) to generate, so they come from a pool kept (as test-only PKCS#8
- * files) in a directory shared by the test processes of this machine: a process's first logical name of a size
- * gets the pool's key 0 of that size, its second name key 1, and so on (a name keeps its key for the life of the
- * process, distinct names get distinct keys). A cold run generates as many keys of a size as one process uses
- * (not one per name in the whole suite); a file that does not parse is regenerated.
+ * RSA keys take a tenth of a second (2048 bits) to seconds (4096) to generate, so they come from a pool kept
+ * (as test-only PKCS#8 files) in a directory shared by the test processes of this machine: a process's first
+ * logical name of a size gets the pool's key 0 of that size, its second name key 1, and so on (a name keeps its
+ * key for the life of the process, distinct names get distinct keys). A cold run generates as many keys of a
+ * size as one process uses (not one per name in the whole suite); a file that does not parse is regenerated.
  */
-const slowKeyDir = path.join(os.tmpdir(), "edge-registry-tls-double");
-/** How many slow keys of each size this process has handed out. */
-const slowKeysUsed = new Map<number, number>();
+const rsaKeyPool = path.join(os.tmpdir(), "edge-registry-tls-double");
+/** How many pooled RSA keys of each size this process has handed out. */
+const rsaKeysUsed = new Map<number, number>();
 
 function sharedRsaKey(bits: number): crypto.KeyPairKeyObjectResult {
-  const index = slowKeysUsed.get(bits) ?? 0;
-  slowKeysUsed.set(bits, index + 1);
-  const file = path.join(slowKeyDir, `rsa-${bits}-${index}.pem`);
+  const index = rsaKeysUsed.get(bits) ?? 0;
+  rsaKeysUsed.set(bits, index + 1);
+  const file = path.join(rsaKeyPool, `rsa-${bits}-${index}.pem`);
   try {
     const privateKey = crypto.createPrivateKey(fs.readFileSync(file, "utf8"));
     if (privateKey.asymmetricKeyDetails?.modulusLength === bits) {
@@ -90,7 +90,7 @@ function sharedRsaKey(bits: number): crypto.KeyPairKeyObjectResult {
     // not in the pool yet (or unreadable): generate below
   }
   const pair = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
-  fs.mkdirSync(slowKeyDir, { recursive: true });
+  fs.mkdirSync(rsaKeyPool, { recursive: true });
   const temporary = `${file}.${process.pid}`;
   fs.writeFileSync(temporary, pair.privateKey.export({ type: "pkcs8", format: "pem" }));
   fs.renameSync(temporary, file);
